@@ -1,0 +1,22 @@
+import { fileURLToPath } from 'node:url';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'vite';
+
+const clientDir = fileURLToPath(new URL('.', import.meta.url));
+// The API server in development (`npm run dev`); the built client is served by it in production.
+const apiTarget = 'http://localhost:3000';
+
+export default defineConfig({
+  root: clientDir,
+  plugins: [svelte()],
+  build: {
+    outDir: fileURLToPath(new URL('./dist', import.meta.url)),
+    emptyOutDir: true,
+  },
+  server: {
+    proxy: {
+      '/api': { target: apiTarget },
+      '/socket.io': { target: apiTarget, ws: true },
+    },
+  },
+});

@@ -1,0 +1,112 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server as HttpServer } from 'node:http';
+import path from 'node:path';
+import express from 'express';
+import helmet from 'helmet';
+import type { Connection } from 'mongoose';
+import { LIMITS } from '../../shared/src/limits.js';
+import { registerAuthModels } from './auth/model.js';
+import { authRoutes } from './auth/routes.js';
+import { AuthService } from './auth/service.js';
+import { DEFAULT_THROTTLE, LoginThrottle, type ThrottlePolicy } from './auth/throttle.js';
+import type { Config } from './config.js';
+import { ensureIndexes } from './db/connection.js';
+import { healthRoutes } from './health/routes.js';
+import { errorHandler, notFound } from './http/errors.js';
+import { csrfProtection, loadSession, requestContext, requireJsonBody } from './http/middleware.js';
+import './http/types.js';
+import type { Logger } from './logger.js';
+import { createSocketServer, endSessionSockets, type AppServer } from './realtime/io.js';
+import { useRedisAdapter } from './realtime/redis.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Connection;
+  logger: Logger;
+  /** Which database engine backs `db`, reported by /api/health. */
+  engine?: string;
+  throttle?: ThrottlePolicy;
+}
+
+export interface App {
+  httpServer: HttpServer;
+  io: AppServer;
+  services: { auth: AuthService };
+  /** Idempotent, ordered shutdown: stop accepting, close sockets, close the database. */
+  close(): Promise<void>;
+}
+
+export async function createApp({
+  config,
+  db,
+  logger,
+  engine = 'mongodb',
+  throttle,
+}: AppDeps): Promise<App> {
+  const models = registerAuthModels(db);
+  await ensureIndexes(db);
+
+  const auth = new AuthService({
+    models,
+    throttle: new LoginThrottle(models.LoginAttempt, throttle ?? DEFAULT_THROTTLE),
+    sessionTtlMs: config.sessionTtlMs,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // Plain-HTTP localhost must not be upgraded; production sits behind HTTPS.
+          upgradeInsecureRequests: config.secureCookies ? [] : null,
+        },
+      },
+      strictTransportSecurity: config.secureCookies,
+    }),
+  );
+  app.use(requestContext(logger));
+
+  const httpServer = createServer(app);
+  const io = createSocketServer(httpServer, auth, logger);
+  const closeRedis = config.redisUrl
+    ? await useRedisAdapter(io, config.redisUrl, logger)
+    : undefined;
+
+  const api = express.Router();
+  api.use(requireJsonBody);
+  api.use(express.json({ limit: LIMITS.jsonBodyBytes, strict: true }));
+  api.use(healthRoutes(db, engine));
+  api.use(loadSession(auth));
+  api.use(csrfProtection(config.sessionSecret));
+  api.use(authRoutes({ config, auth, onSignOut: (id) => endSessionSockets(io, id) }));
+  api.use((_req, _res, next) => next(notFound()));
+  app.use('/api', api);
+
+  if (config.clientDist && existsSync(config.clientDist)) {
+    const dist = config.clientDist;
+    app.use(express.static(dist, { index: false, maxAge: '1h' }));
+    // Single-page app: every other GET gets index.html, the client router takes over.
+    app.get(/^(?!\/api\/|\/socket\.io\/).*/, (_req, res) => {
+      res.set('Cache-Control', 'no-cache');
+      res.sendFile(path.join(dist, 'index.html'));
+    });
+  }
+  app.use(errorHandler(logger));
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      // 1. stop accepting connections; 2. close live sockets; 3. (later: flush note writes); 4. database.
+      const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      io.disconnectSockets(true);
+      await io.close().catch(() => undefined);
+      httpServer.closeAllConnections();
+      await stopped;
+      await closeRedis?.();
+      await db.close();
+    })());
+
+  return { httpServer, io, services: { auth }, close };
+}

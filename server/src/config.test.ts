@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './config.js';
+
+describe('parseConfig', () => {
+  it('gives working defaults with no settings (npm start on a fresh machine)', () => {
+    const config = parseConfig({}, '/srv/escap');
+    expect(config).toMatchObject({
+      env: 'development',
+      port: 3000,
+      mongodbUri: undefined,
+      dataDir: '/srv/escap/data',
+      demoData: true,
+      secureCookies: false,
+      sessionTtlMs: 12 * 3600_000,
+    });
+    expect(config.sessionSecret).toHaveLength(64);
+  });
+
+  it('turns demo data off by default with a real MongoDB', () => {
+    expect(parseConfig({ MONGODB_URI: 'mongodb://db:27017/escap' }).demoData).toBe(false);
+    expect(
+      parseConfig({ MONGODB_URI: 'mongodb://db:27017/escap', DEMO_DATA: 'true' }).demoData,
+    ).toBe(true);
+  });
+
+  it('lists every bad variable at once', () => {
+    try {
+      parseConfig({
+        PORT: 'abc',
+        NODE_ENV: 'staging',
+        MONGODB_URI: 'not a url',
+        SESSION_SECRET: 'short',
+      });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.map((p) => p.split(':')[0]);
+      expect(problems.sort()).toEqual(['MONGODB_URI', 'NODE_ENV', 'PORT', 'SESSION_SECRET']);
+    }
+  });
+
+  it('requires a session secret and a real database in production', () => {
+    expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(
+      /SESSION_SECRET[\s\S]*MONGODB_URI/,
+    );
+    const config = parseConfig({
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'x'.repeat(32),
+      MONGODB_URI: 'mongodb://mongo:27017/escap?replicaSet=rs0',
+    });
+    expect(config.secureCookies).toBe(true);
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('is quiet in tests', () => {
+    expect(parseConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
+  });
+});

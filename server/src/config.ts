@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  MONGODB_URI: z.url().optional(),
+  /** Where the embedded database keeps its files (npm start). */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** Signs CSRF tokens. Required in production; a random one per process elsewhere. */
+  SESSION_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
+  /** Seed demo professionals. Defaults to on with the embedded database only. */
+  DEMO_DATA: bool.optional(),
+  /** Number of reverse proxies in front of the app (for client IPs in throttling). */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  REDIS_URL: z.url().optional(),
+  CLIENT_DIST: z.string().min(1).optional(),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  logLevel: string;
+  mongodbUri: string | undefined;
+  dataDir: string;
+  sessionSecret: string;
+  sessionTtlMs: number;
+  demoData: boolean;
+  trustProxy: number;
+  redisUrl: string | undefined;
+  /** Built client to serve; undefined means the API only (tests without UI). */
+  clientDist: string | undefined;
+  secureCookies: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once, listing every bad variable at the same time (fail fast). */
+export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
+  const result = envSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const e = result.data;
+  if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
+    problems.push('SESSION_SECRET: required in production');
+  }
+  if (e.NODE_ENV === 'production' && !e.MONGODB_URI) {
+    problems.push(
+      'MONGODB_URI: required in production (the embedded database is for trying the app)',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    mongodbUri: e.MONGODB_URI,
+    dataDir: path.resolve(cwd, e.DATA_DIR),
+    sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString('hex'),
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    demoData: e.DEMO_DATA ?? !e.MONGODB_URI,
+    trustProxy: e.TRUST_PROXY,
+    redisUrl: e.REDIS_URL,
+    clientDist: e.CLIENT_DIST ? path.resolve(cwd, e.CLIENT_DIST) : undefined,
+    secureCookies: e.NODE_ENV === 'production',
+  };
+}

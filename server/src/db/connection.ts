@@ -1,0 +1,47 @@
+import mongoose, { type Connection } from 'mongoose';
+
+/**
+ * Opens a mongoose connection owned by the caller (no global mongoose connection).
+ * autoCreate/autoIndex are off: collections and indexes are created explicitly with
+ * `createIndexes` at start-up, which every engine we run on supports (database.md).
+ */
+export async function openConnection(
+  uri: string,
+  opts: { dbName?: string | undefined; engine?: string | undefined } = {},
+): Promise<Connection> {
+  const conn = mongoose.createConnection(uri, {
+    autoCreate: false,
+    autoIndex: false,
+    serverSelectionTimeoutMS: 10_000,
+    // jongodb does not answer the driver's streaming heartbeats, which makes the connection
+    // flap between connected and disconnected; polling heartbeats work with it.
+    ...(opts.engine === 'jongodb' ? { serverMonitoringMode: 'poll' as const } : {}),
+    ...(opts.dbName ? { dbName: opts.dbName } : {}),
+  });
+  await conn.asPromise();
+  return conn;
+}
+
+/** Creates the indexes every model declares; unique indexes are what makes sign-up race-safe. */
+export async function ensureIndexes(conn: Connection): Promise<void> {
+  for (const model of Object.values(conn.models)) {
+    await model.createIndexes();
+  }
+}
+
+/** Asks the database itself (a ping), rather than trusting the driver's last heartbeat. */
+export async function pingDatabase(conn: Connection, timeoutMs = 2000): Promise<boolean> {
+  const db = conn.db;
+  if (!db) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([db.command({ ping: 1 }).then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

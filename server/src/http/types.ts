@@ -1,0 +1,16 @@
+import type { Professional } from '../../../shared/src/schemas/auth.js';
+import type { Logger } from '../logger.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      id: string;
+      log: Logger;
+      /** Set by the session middleware when the cookie names a live session. */
+      auth?: { sessionId: string; professional: Professional };
+    }
+  }
+}
+
+export {};

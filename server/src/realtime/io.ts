@@ -1,0 +1,85 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared/src/events.js';
+import type { Professional } from '../../../shared/src/schemas/auth.js';
+import type { AuthService } from '../auth/service.js';
+import { SESSION_COOKIE, parseCookies } from '../http/cookies.js';
+import type { Logger } from '../logger.js';
+
+export interface SocketData {
+  professional: Professional;
+  sessionId: string;
+}
+
+export type AppServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+export type AppSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+
+export const rooms = {
+  user: (id: string) => `user:${id}`,
+  session: (id: string) => `session:${id}`,
+};
+
+/**
+ * socket.io authenticates in the handshake with the same session cookie as the HTTP API
+ * (same origin, so the browser sends it). A socket without a live session is refused before
+ * it can join any room.
+ */
+export function createSocketServer(
+  httpServer: HttpServer,
+  auth: AuthService,
+  logger: Logger,
+): AppServer {
+  const io: AppServer = new Server(httpServer, {
+    serveClient: false,
+    // Small frames: nothing in this protocol needs more (notes have their own limits).
+    maxHttpBufferSize: 1e6,
+  });
+
+  io.use((socket, next) => {
+    const token = parseCookies(socket.handshake.headers.cookie)[SESSION_COOKIE];
+    auth
+      .resolve(token)
+      .then((found) => {
+        if (!found) return next(new Error('unauthenticated'));
+        socket.data.professional = found.professional;
+        socket.data.sessionId = found.id;
+        next();
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, 'socket handshake failed');
+        next(new Error('internal_error'));
+      });
+  });
+
+  io.on('connection', (socket) => {
+    const { professional, sessionId } = socket.data;
+    const log = logger.child({ socketId: socket.id, userId: professional.id });
+    void socket.join([rooms.user(professional.id), rooms.session(sessionId)]);
+    log.debug('socket connected');
+    socket.emit('session:ready', { professional });
+
+    socket.on('health:ping', (ack) => {
+      if (typeof ack === 'function') ack({ ok: true, data: { at: new Date().toISOString() } });
+    });
+    socket.on('disconnect', (reason) => log.debug({ reason }, 'socket disconnected'));
+  });
+
+  return io;
+}
+
+/** Ends every live socket of a session (sign-out), on every instance when Redis links them. */
+export function endSessionSockets(io: AppServer, sessionId: string): void {
+  const room = rooms.session(sessionId);
+  io.to(room).emit('session:ended');
+  io.in(room).disconnectSockets(true);
+}

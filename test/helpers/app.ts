@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Connection } from 'mongoose';
+import { inject } from 'vitest';
+import { createApp, type App } from '../../server/src/app.js';
+import type { ThrottlePolicy } from '../../server/src/auth/throttle.js';
+import { parseConfig, type Config } from '../../server/src/config.js';
+import { openConnection } from '../../server/src/db/connection.js';
+import { createLogger } from '../../server/src/logger.js';
+
+export interface TestApp {
+  baseUrl: string;
+  app: App;
+  config: Config;
+  /** The database this app uses, for assertions on what was (not) written. */
+  db: Connection;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  throttle?: ThrottlePolicy;
+  /** Serve the built client (browser tests). */
+  withClient?: boolean;
+  /** Reuse a database (several instances of one deployment). */
+  dbName?: string;
+}
+
+/** Starts the real app factory on port 0 against a database of its own. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const config = parseConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    SESSION_SECRET: 'test-secret-test-secret-test-secret-123',
+    ...(options.withClient ? { CLIENT_DIST: path.resolve('client/dist') } : {}),
+    ...options.env,
+  });
+  const dbName = options.dbName ?? `escap_test_${randomBytes(6).toString('hex')}`;
+  const db = await openConnection(inject('mongoUri'), { dbName, engine: inject('mongoEngine') });
+  const logger = createLogger(config.logLevel, false);
+  const app = await createApp({
+    config,
+    db,
+    logger,
+    engine: inject('mongoEngine'),
+    throttle: options.throttle,
+  });
+  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = app.httpServer.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    app,
+    config,
+    db,
+    close: async () => {
+      if (!options.dbName) await db.dropDatabase().catch(() => undefined);
+      await app.close();
+    },
+  };
+}
