@@ -5,6 +5,8 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Connection } from 'mongoose';
 import { LIMITS } from '../../shared/src/limits.js';
+import { registerAuditModel } from './audit/model.js';
+import { AuditLog } from './audit/service.js';
 import { registerAuthModels } from './auth/model.js';
 import { authRoutes } from './auth/routes.js';
 import { AuthService } from './auth/service.js';
@@ -15,8 +17,22 @@ import { healthRoutes } from './health/routes.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { csrfProtection, loadSession, requestContext, requireJsonBody } from './http/middleware.js';
 import './http/types.js';
+import { registerInvitationModel } from './invitations/model.js';
+import { invitationRoutes } from './invitations/routes.js';
+import { InvitationService } from './invitations/service.js';
 import type { Logger } from './logger.js';
-import { createSocketServer, endSessionSockets, type AppServer } from './realtime/io.js';
+import { professionalRoutes } from './professionals/routes.js';
+import { TeamLive } from './teams/live.js';
+import { registerTeamModels } from './teams/model.js';
+import { teamRoutes } from './teams/routes.js';
+import { TeamService } from './teams/service.js';
+import { teamSocketFeature } from './teams/socket.js';
+import {
+  createSocketServer,
+  endSessionSockets,
+  type AppServer,
+  type SocketFeature,
+} from './realtime/io.js';
 import { useRedisAdapter } from './realtime/redis.js';
 
 export interface AppDeps {
@@ -31,7 +47,7 @@ export interface AppDeps {
 export interface App {
   httpServer: HttpServer;
   io: AppServer;
-  services: { auth: AuthService };
+  services: { auth: AuthService; teams: TeamService; invitations: InvitationService };
   /** Idempotent, ordered shutdown: stop accepting, close sockets, close the database. */
   close(): Promise<void>;
 }
@@ -44,6 +60,9 @@ export async function createApp({
   throttle,
 }: AppDeps): Promise<App> {
   const models = registerAuthModels(db);
+  const teamModels = registerTeamModels(db);
+  const Invitation = registerInvitationModel(db);
+  const audit = new AuditLog(registerAuditModel(db));
   await ensureIndexes(db);
 
   const auth = new AuthService({
@@ -69,7 +88,30 @@ export async function createApp({
   app.use(requestContext(logger));
 
   const httpServer = createServer(app);
-  const io = createSocketServer(httpServer, auth, logger);
+  // The socket server and the services need each other: sockets look teams up, services emit
+  // live events. The feature list is filled once the services exist, before any connection.
+  const socketFeatures: SocketFeature[] = [];
+  const io = createSocketServer(httpServer, auth, logger, socketFeatures);
+  const live = new TeamLive(io);
+  const invitations = new InvitationService({
+    models: teamModels,
+    Invitation,
+    Professional: models.Professional,
+    audit,
+    live,
+    ttlMs: config.invitationTtlMs,
+  });
+  const teams = new TeamService({
+    models: teamModels,
+    Professional: models.Professional,
+    Invitation,
+    invitations,
+    audit,
+    live,
+    eligibility: config.eligibility,
+    invitationTtlDays: config.invitationTtlMs / (24 * 3600_000),
+  });
+  socketFeatures.push(teamSocketFeature(teamModels, teams));
   const closeRedis = config.redisUrl
     ? await useRedisAdapter(io, config.redisUrl, logger)
     : undefined;
@@ -81,6 +123,9 @@ export async function createApp({
   api.use(loadSession(auth));
   api.use(csrfProtection(config.sessionSecret));
   api.use(authRoutes({ config, auth, onSignOut: (id) => endSessionSockets(io, id) }));
+  api.use(professionalRoutes(models.Professional));
+  api.use(teamRoutes(teams, config.publicUrl));
+  api.use(invitationRoutes(invitations, teams, config.publicUrl));
   api.use((_req, _res, next) => next(notFound()));
   app.use('/api', api);
 
@@ -108,5 +153,5 @@ export async function createApp({
       await db.close();
     })());
 
-  return { httpServer, io, services: { auth }, close };
+  return { httpServer, io, services: { auth, teams, invitations }, close };
 }

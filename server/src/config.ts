@@ -28,6 +28,13 @@ const envSchema = z.object({
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   REDIS_URL: z.url().optional(),
   CLIENT_DIST: z.string().min(1).optional(),
+  /** Inclusion grid threshold in force (domain.md: sources disagree; default 13 of 26). */
+  ELIGIBILITY_THRESHOLD: z.coerce.number().int().min(0).max(100).default(13),
+  GRID_ITEMS: z.coerce.number().int().min(1).max(100).default(26),
+  /** How long an invitation (and its single-use link) stays valid. */
+  INVITATION_TTL_DAYS: z.coerce.number().min(0.0001).max(365).default(14),
+  /** Public address used in invitation links; defaults to the address of the request. */
+  PUBLIC_URL: z.url().optional(),
 });
 
 export interface Config {
@@ -45,6 +52,9 @@ export interface Config {
   /** Built client to serve; undefined means the API only (tests without UI). */
   clientDist: string | undefined;
   secureCookies: boolean;
+  eligibility: { threshold: number; gridItems: number };
+  invitationTtlMs: number;
+  publicUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -73,6 +83,9 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
       'MONGODB_URI: required in production (the embedded database is for trying the app)',
     );
   }
+  if (e.ELIGIBILITY_THRESHOLD > e.GRID_ITEMS) {
+    problems.push('ELIGIBILITY_THRESHOLD: cannot exceed GRID_ITEMS');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -89,5 +102,8 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
     redisUrl: e.REDIS_URL,
     clientDist: e.CLIENT_DIST ? path.resolve(cwd, e.CLIENT_DIST) : undefined,
     secureCookies: e.NODE_ENV === 'production',
+    eligibility: { threshold: e.ELIGIBILITY_THRESHOLD, gridItems: e.GRID_ITEMS },
+    invitationTtlMs: e.INVITATION_TTL_DAYS * 24 * 3600_000,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
   };
 }

@@ -9,6 +9,8 @@ import type { Logger } from '../logger.js';
 export interface SocketData {
   professional: Professional;
   sessionId: string;
+  /** Rooms of the features (teams...) computed during the handshake, joined on connection. */
+  rooms: string[];
 }
 
 export type AppServer = Server<
@@ -24,9 +26,16 @@ export type AppSocket = Socket<
   SocketData
 >;
 
+/** What a feature adds to every socket: the rooms to join, and its event handlers. */
+export interface SocketFeature {
+  rooms?(professional: Professional): Promise<string[]>;
+  attach?(socket: AppSocket, log: Logger): void;
+}
+
 export const rooms = {
   user: (id: string) => `user:${id}`,
   session: (id: string) => `session:${id}`,
+  team: (id: string) => `team:${id}`,
 };
 
 /**
@@ -38,6 +47,7 @@ export function createSocketServer(
   httpServer: HttpServer,
   auth: AuthService,
   logger: Logger,
+  features: SocketFeature[],
 ): AppServer {
   const io: AppServer = new Server(httpServer, {
     serveClient: false,
@@ -49,10 +59,15 @@ export function createSocketServer(
     const token = parseCookies(socket.handshake.headers.cookie)[SESSION_COOKIE];
     auth
       .resolve(token)
-      .then((found) => {
+      .then(async (found) => {
         if (!found) return next(new Error('unauthenticated'));
         socket.data.professional = found.professional;
         socket.data.sessionId = found.id;
+        // Rooms are computed before the connection completes, so no event is missed in between.
+        const featureRooms = await Promise.all(
+          features.map((f) => (f.rooms ? f.rooms(found.professional) : Promise.resolve([]))),
+        );
+        socket.data.rooms = featureRooms.flat();
         next();
       })
       .catch((err: unknown) => {
@@ -64,13 +79,14 @@ export function createSocketServer(
   io.on('connection', (socket) => {
     const { professional, sessionId } = socket.data;
     const log = logger.child({ socketId: socket.id, userId: professional.id });
-    void socket.join([rooms.user(professional.id), rooms.session(sessionId)]);
+    void socket.join([rooms.user(professional.id), rooms.session(sessionId), ...socket.data.rooms]);
     log.debug('socket connected');
     socket.emit('session:ready', { professional });
 
     socket.on('health:ping', (ack) => {
       if (typeof ack === 'function') ack({ ok: true, data: { at: new Date().toISOString() } });
     });
+    for (const feature of features) feature.attach?.(socket, log);
     socket.on('disconnect', (reason) => log.debug({ reason }, 'socket disconnected'));
   });
 

@@ -1,0 +1,73 @@
+import type { Model, Types } from 'mongoose';
+import type { AuditEntryDoc } from './model.js';
+
+export interface AuditRecord {
+  teamId: Types.ObjectId | string;
+  actorId: Types.ObjectId | string;
+  action: AuditAction;
+  /** Ids only: never health data. */
+  detail?: string;
+}
+
+export type AuditAction =
+  | 'team.create'
+  | 'team.list'
+  | 'team.read'
+  | 'patient.update'
+  | 'invitation.create'
+  | 'invitation.cancel'
+  | 'invitation.accept'
+  | 'invitation.decline'
+  | 'member.leave'
+  | 'member.remove'
+  | 'medecin_traitant.set'
+  | 'consent.withdraw'
+  | 'consent.record'
+  | 'team.renew'
+  | 'team.close'
+  | 'audit.read'
+  | 'audit.export';
+
+export const AUDIT_LABELS: Record<AuditAction, string> = {
+  'team.create': "Création de l'ESCAP",
+  'team.list': 'Affichage dans « Mes ESCAP »',
+  'team.read': 'Consultation du dossier',
+  'patient.update': 'Modification du dossier patient',
+  'invitation.create': 'Invitation envoyée',
+  'invitation.cancel': 'Invitation annulée',
+  'invitation.accept': 'Invitation acceptée',
+  'invitation.decline': 'Invitation refusée',
+  'member.leave': "Départ de l'équipe",
+  'member.remove': "Retrait d'un membre",
+  'medecin_traitant.set': 'Changement de médecin traitant',
+  'consent.withdraw': 'Retrait du consentement',
+  'consent.record': 'Nouveau consentement',
+  'team.renew': 'Renouvellement',
+  'team.close': 'Clôture',
+  'audit.read': "Consultation du journal d'accès",
+  'audit.export': "Export du journal d'accès",
+};
+
+/** Append-only audit log: this service has no update and no delete, by design. */
+export class AuditLog {
+  constructor(
+    private readonly entries: Model<AuditEntryDoc>,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async record(...records: AuditRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const at = this.now();
+    await this.entries.insertMany(records.map((r) => ({ ...r, at })));
+  }
+
+  /** Newest first, `limit` at most, before a given time for paging. */
+  async list(teamId: Types.ObjectId, opts: { before?: Date; limit?: number } = {}) {
+    const filter = opts.before ? { teamId, at: { $lt: opts.before } } : { teamId };
+    return this.entries
+      .find(filter)
+      .sort({ at: -1, _id: -1 })
+      .limit(opts.limit ?? 10_000)
+      .lean();
+  }
+}

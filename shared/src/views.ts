@@ -1,0 +1,137 @@
+import type { Profession } from './professions.js';
+import type { ActivationGap, TeamStatus } from './rules/activation.js';
+import type { ClosureReason } from './schemas/teams.js';
+import type { ConsentMethod, Contact, EligibilityCategory, Identity } from './schemas/patient.js';
+
+/**
+ * What the API answers for teams, invitations and audit. Dates are ISO strings.
+ */
+export interface ProfessionalRef {
+  id: string;
+  firstName: string;
+  lastName: string;
+  profession: Profession;
+}
+
+export interface MemberView {
+  professional: ProfessionalRef;
+  joinedAt: string;
+  isCreator: boolean;
+  isMedecinTraitant: boolean;
+}
+
+export type InvitationStatus = 'pending' | 'accepted' | 'declined' | 'cancelled' | 'expired';
+
+export interface InvitationView {
+  id: string;
+  teamId: string;
+  status: InvitationStatus;
+  invitedBy: ProfessionalRef;
+  /** A registered professional, or the e-mail of someone not registered yet. */
+  invitee: { professional: ProfessionalRef } | { email: string };
+  asMedecinTraitant: boolean;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** An invitation as its invitee sees it: no patient data before they join (CSP L.1110-4). */
+export interface InboxInvitationView {
+  id: string;
+  teamId: string;
+  invitedBy: ProfessionalRef;
+  asMedecinTraitant: boolean;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface InclusionView {
+  category: EligibilityCategory;
+  otherReason?: string | undefined;
+  gridVersion: string;
+  score: number;
+  threshold: number;
+  gridItems: number;
+  recordedBy: ProfessionalRef;
+  at: string;
+}
+
+export interface ConsentView {
+  date: string;
+  method: ConsentMethod;
+  recordedBy: ProfessionalRef;
+  recordedAt: string;
+  withdrawnAt?: string | undefined;
+  withdrawnBy?: ProfessionalRef | undefined;
+}
+
+export interface PatientView {
+  identity: Identity;
+  ins?: string | undefined;
+  contact?: Contact | undefined;
+}
+
+export interface StatusEventView {
+  status: TeamStatus;
+  at: string;
+}
+
+/** A row of "Mes ESCAP". */
+export interface TeamSummaryView {
+  id: string;
+  patientName: string;
+  status: TeamStatus;
+  termEndsAt?: string | undefined;
+  memberCount: number;
+  createdAt: string;
+}
+
+export interface TeamView {
+  id: string;
+  status: TeamStatus;
+  gaps: ActivationGap[];
+  readOnly: boolean;
+  createdAt: string;
+  createdBy: ProfessionalRef;
+  medecinTraitant: { professional: ProfessionalRef } | { email: string } | null;
+  termNumber: number;
+  termStartedAt?: string | undefined;
+  termEndsAt?: string | undefined;
+  closure?:
+    | { reason: ClosureReason; comment?: string | undefined; at: string; by: ProfessionalRef }
+    | undefined;
+  patient: PatientView;
+  inclusions: InclusionView[];
+  consent: ConsentView;
+  members: MemberView[];
+  invitations: InvitationView[];
+  history: StatusEventView[];
+  /** What the acting professional may do here. */
+  can: { invite: boolean; manage: boolean; edit: boolean };
+}
+
+export interface AuditEntryView {
+  at: string;
+  actor: ProfessionalRef;
+  action: string;
+  detail?: string | undefined;
+}
+
+/** Created invitation; `link` only for e-mail invitations (single-use, shown once to the inviter). */
+export interface CreatedInvitationView {
+  invitation: InvitationView;
+  link?: string | undefined;
+}
+
+export interface InvitationLinkView {
+  status: InvitationStatus;
+  invitedBy: ProfessionalRef;
+  email: string;
+  expiresAt: string;
+}
+
+/** Settings in force that users are shown (domain.md: uncertain facts are settings). */
+export interface SettingsView {
+  eligibilityThreshold: number;
+  gridItems: number;
+  invitationTtlDays: number;
+}
