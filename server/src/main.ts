@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   });
 
   const app = await createApp({ config, db, logger, engine: database.engine });
-  if (config.demoData) await seedDemo(db, app.services.auth, logger);
+  if (config.demoData) await seedDemo(db, app.services, logger);
 
   app.httpServer.listen(config.port, config.host, () => {
     logger.info(`ESCAP is listening on http://localhost:${config.port}`);

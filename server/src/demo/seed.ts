@@ -1,6 +1,9 @@
-import type { Connection } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
 import type { Profession } from '../../../shared/src/professions.js';
-import type { AuthService } from '../auth/service.js';
+import type { ProfessionalDoc } from '../auth/model.js';
+import { toProfessional, type AuthService } from '../auth/service.js';
+import type { InvitationService } from '../invitations/service.js';
+import type { TeamService } from '../teams/service.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -47,13 +50,20 @@ export const DEMO_PROFESSIONALS: ReadonlyArray<{
   },
 ];
 
-export async function seedDemo(db: Connection, auth: AuthService, logger: Logger): Promise<void> {
-  const Professional = db.model('Professional');
+export async function seedDemo(
+  db: Connection,
+  services: { auth: AuthService; teams: TeamService; invitations: InvitationService },
+  logger: Logger,
+): Promise<void> {
+  const Professional = db.model<ProfessionalDoc>('Professional');
+  let fresh = false;
   for (const p of DEMO_PROFESSIONALS) {
     if (await Professional.exists({ rpps: p.rpps })) continue;
-    await auth.signUp({ ...p, password: DEMO_PASSWORD });
+    await services.auth.signUp({ ...p, password: DEMO_PASSWORD });
     await Professional.updateOne({ rpps: p.rpps }, { $set: { demo: true } });
+    fresh = true;
   }
+  if (fresh) await seedDemoTeam(Professional, services);
   const lines = DEMO_PROFESSIONALS.map(
     (p) => `    ${p.email.padEnd(32)} RPPS ${p.rpps}  (${p.profession})`,
   ).join('\n');
@@ -61,4 +71,51 @@ export async function seedDemo(db: Connection, auth: AuthService, logger: Logger
     `\n  DEMO DATA — demonstration accounts, not real professionals.\n` +
       `  Sign in with any of them, password "${DEMO_PASSWORD}":\n${lines}`,
   );
+}
+
+/**
+ * One active demo ESCAP (a fictitious patient): Claire Martin, médecin traitant, with Julien
+ * and Sophie; Karim has a pending invitation, so each demo account shows something different.
+ * Built through the services, like a real team.
+ */
+async function seedDemoTeam(
+  Professional: Model<ProfessionalDoc>,
+  { teams, invitations }: { teams: TeamService; invitations: InvitationService },
+): Promise<void> {
+  const byRpps = async (rpps: string) => {
+    const doc = await Professional.findOne({ rpps }).lean<ProfessionalDoc>();
+    if (!doc) throw new Error(`demo professional ${rpps} missing`);
+    return toProfessional(doc);
+  };
+  const [claire, julien, sophie] = await Promise.all(
+    ['10000000001', '10000000002', '10000000003'].map(byRpps),
+  );
+  const { team } = await teams.create(
+    claire!,
+    {
+      patient: {
+        identity: {
+          birthName: 'EXEMPLE',
+          firstNames: 'Marcel',
+          sex: 'M',
+          birthDate: '1941-04-12',
+          birthPlaceCode: '69123',
+        },
+      },
+      inclusion: { category: 'polypathologie_65', gridVersion: 'démo', score: 16 },
+      consent: { date: new Date().toISOString().slice(0, 10), method: 'oral' },
+      medecinTraitant: { self: true },
+    },
+    'http://localhost',
+  );
+  for (const [who, rpps] of [
+    [julien!, '10000000002'],
+    [sophie!, '10000000003'],
+  ] as const) {
+    const ctx = await teams.member(claire!, team.id);
+    const { invitation } = await invitations.invite(ctx, { invitee: { rpps } }, 'http://localhost');
+    await invitations.accept(who, invitation.id);
+  }
+  const ctx = await teams.member(claire!, team.id);
+  await invitations.invite(ctx, { invitee: { rpps: '10000000004' } }, 'http://localhost');
 }

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../server/src/logger.js';
+import { DEMO_PASSWORD, DEMO_PROFESSIONALS, seedDemo } from '../../server/src/demo/seed.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { Agent } from '../helpers/http.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+const signIn = async (email: string) => {
+  const agent = await new Agent(t.baseUrl).init();
+  const res = await agent.post('/api/auth/signin', { identifier: email, password: DEMO_PASSWORD });
+  expect(res.status).toBe(200);
+  return agent;
+};
+
+describe('demo data (npm start with the embedded database)', () => {
+  it('seeds demo professionals and one active team, once', async () => {
+    const logger = createLogger('silent', false);
+    await seedDemo(t.db, t.app.services, logger);
+    await seedDemo(t.db, t.app.services, logger); // a restart seeds nothing twice
+
+    expect(await t.db.collection('professionals').countDocuments({ demo: true })).toBe(
+      DEMO_PROFESSIONALS.length,
+    );
+    expect(await t.db.collection('teams').countDocuments()).toBe(1);
+
+    const claire = await signIn(DEMO_PROFESSIONALS[0]!.email);
+    const session = await claire.get<{ professional: { demo: boolean } }>('/api/session');
+    expect(session.body.professional.demo).toBe(true);
+    const list = await claire.get<{ teams: Array<{ status: string; memberCount: number }> }>(
+      '/api/teams',
+    );
+    expect(list.body.teams).toMatchObject([{ status: 'active', memberCount: 3 }]);
+
+    const karim = await signIn(DEMO_PROFESSIONALS[3]!.email);
+    const inbox = await karim.get<{ invitations: unknown[] }>('/api/invitations');
+    expect(inbox.body.invitations).toHaveLength(1);
+  });
+});
