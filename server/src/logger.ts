@@ -19,3 +19,15 @@ export function createLogger(level: string, pretty: boolean): Logger {
       : {}),
   });
 }
+
+/**
+ * What of an unexpected error may be logged. Driver and validation messages can quote the
+ * data that caused them (a duplicate key, a refused value), which may be health data; only
+ * the error's kind, code and stack frames are kept.
+ */
+export function safeError(err: unknown): { name: string; code?: unknown; frames?: string } {
+  if (!(err instanceof Error)) return { name: typeof err };
+  const frames = err.stack?.split('\n').slice(1, 8).join('\n');
+  const code = (err as { code?: unknown }).code;
+  return { name: err.name, ...(code !== undefined ? { code } : {}), ...(frames ? { frames } : {}) };
+}

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { ERROR_MESSAGES, type ApiErrorBody, type ErrorCode } from '../../../shared/src/errors.js';
-import type { Logger } from '../logger.js';
+import { safeError, type Logger } from '../logger.js';
 
 /**
  * The application's errors: a stable code, an HTTP status, and whether it is worth logging.
@@ -69,7 +69,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     // Unknown errors may carry anything (even data from the request): log the stack, send nothing of it.
-    log.error({ err }, 'unhandled error');
+    log.error({ err: safeError(err) }, 'unhandled error');
     const body: ApiErrorBody = {
       error: { code: 'internal_error', message: ERROR_MESSAGES.internal_error },
     };

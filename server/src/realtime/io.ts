@@ -4,7 +4,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared
 import type { Professional } from '../../../shared/src/schemas/auth.js';
 import type { AuthService } from '../auth/service.js';
 import { SESSION_COOKIE, parseCookies } from '../http/cookies.js';
-import type { Logger } from '../logger.js';
+import { safeError, type Logger } from '../logger.js';
 
 export interface SocketData {
   professional: Professional;
@@ -71,7 +71,7 @@ export function createSocketServer(
         next();
       })
       .catch((err: unknown) => {
-        logger.error({ err }, 'socket handshake failed');
+        logger.error({ err: safeError(err) }, 'socket handshake failed');
         next(new Error('internal_error'));
       });
   });

@@ -1,5 +1,6 @@
 import { ERROR_MESSAGES } from '../../../shared/src/errors.js';
 import { AppError } from '../http/errors.js';
+import { safeError } from '../logger.js';
 import { rooms, type SocketFeature } from '../realtime/io.js';
 import type { TeamModels } from './model.js';
 import type { TeamService } from './service.js';
@@ -38,7 +39,7 @@ export function teamSocketFeature(models: TeamModels, teams: TeamService): Socke
               ack({ ok: false, error: { code: err.code, message: err.message } });
               return;
             }
-            log.error({ err }, 'team:get failed');
+            log.error({ err: safeError(err) }, 'team:get failed');
             ack({
               ok: false,
               error: { code: 'internal_error', message: ERROR_MESSAGES.internal_error },
