@@ -20,7 +20,7 @@ import './http/types.js';
 import { registerInvitationModel } from './invitations/model.js';
 import { invitationRoutes } from './invitations/routes.js';
 import { InvitationService } from './invitations/service.js';
-import type { Logger } from './logger.js';
+import { safeError, type Logger } from './logger.js';
 import { professionalRoutes } from './professionals/routes.js';
 import { TeamLive } from './teams/live.js';
 import { registerTeamModels } from './teams/model.js';
@@ -112,6 +112,13 @@ export async function createApp({
     invitationTtlDays: config.invitationTtlMs / (24 * 3600_000),
   });
   socketFeatures.push(teamSocketFeature(teamModels, teams));
+  // Terms run out with nobody acting: settle them every minute so members see it live.
+  const sweep = setInterval(() => {
+    teams
+      .settleEndedTerms()
+      .catch((err: unknown) => logger.error({ err: safeError(err) }, 'term sweep failed'));
+  }, 60_000);
+  sweep.unref();
   const closeRedis = config.redisUrl
     ? await useRedisAdapter(io, config.redisUrl, logger)
     : undefined;
@@ -144,6 +151,7 @@ export async function createApp({
   const close = () =>
     (closing ??= (async () => {
       // 1. stop accepting connections; 2. close live sockets; 3. (later: flush note writes); 4. database.
+      clearInterval(sweep);
       const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       io.disconnectSockets(true);
       await io.close().catch(() => undefined);

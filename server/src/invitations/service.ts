@@ -73,6 +73,13 @@ export class InvitationService {
       if (await isCurrentMember(models, team._id, invitee.professional._id)) {
         throw new AppError('already_member', 409, { field: 'invitee' });
       }
+      // Invited earlier by e-mail, before signing up with that address: the same person.
+      const byEmail = await Invitation.exists({
+        openKey: openKeyFor(team._id, { email: invitee.professional.email }),
+        status: 'pending',
+        expiresAt: { $gt: now },
+      });
+      if (byEmail) throw new AppError('already_invited', 409, { field: 'invitee' });
     }
     const key = openKeyFor(
       team._id,

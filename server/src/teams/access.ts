@@ -3,7 +3,6 @@ import { isReadOnly } from '../../../shared/src/rules/activation.js';
 import type { Professional } from '../../../shared/src/schemas/auth.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { MembershipDoc, TeamDoc, TeamModels } from './model.js';
-import { refreshStatus } from './status.js';
 
 /** A team as seen by one of its current members: the only way services reach team data. */
 export interface MemberContext {
@@ -27,7 +26,6 @@ export async function loadAsMember(
   models: TeamModels,
   teamId: string,
   actor: Professional,
-  now: Date,
 ): Promise<MemberContext> {
   const id = parseObjectId(teamId);
   if (!id) throw notFound();
@@ -38,13 +36,8 @@ export async function loadAsMember(
     leftAt: null,
   }).lean();
   if (!membership) throw notFound();
-  let team = await models.Team.findById(id).lean<TeamDoc>();
+  const team = await models.Team.findById(id).lean<TeamDoc>();
   if (!team) throw notFound();
-  // A term that ran out changes the status with nobody acting: settle it on first access.
-  if (team.status === 'active' && team.termEndsAt && team.termEndsAt <= now) {
-    await refreshStatus(models, id, now);
-    team = (await models.Team.findById(id).lean<TeamDoc>()) ?? team;
-  }
   const isManager =
     String(team.createdBy) === actor.id ||
     (team.medecinTraitantId != null && String(team.medecinTraitantId) === actor.id);

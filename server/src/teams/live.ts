@@ -14,6 +14,12 @@ export class TeamLive {
     this.io.to(rooms.team(teamId)).emit('team:changed', { teamId, status });
   }
 
+  /** For members whose sockets are not in the team room (read-only team). */
+  changedFor(professionalIds: string[], teamId: string, status: TeamStatus): void {
+    if (professionalIds.length === 0) return;
+    this.io.to(professionalIds.map(rooms.user)).emit('team:changed', { teamId, status });
+  }
+
   joined(teamId: string, professionalId: string): void {
     this.io.in(rooms.user(professionalId)).socketsJoin(rooms.team(teamId));
   }

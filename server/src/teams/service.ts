@@ -125,7 +125,7 @@ export class TeamService {
     }
     await refreshStatus(models, teamId, now);
     await this.deps.audit.record({ teamId, actorId, action: 'team.create' });
-    const ctx = await loadAsMember(models, String(teamId), actor, now);
+    const ctx = await loadAsMember(models, String(teamId), actor);
     return { team: await this.view(ctx, now), link };
   }
 
@@ -139,6 +139,7 @@ export class TeamService {
     }).lean();
     const ids = memberships.map((m) => m.teamId);
     if (ids.length === 0) return [];
+    await this.settleEndedTerms(ids);
     const [teams, patients, members] = await Promise.all([
       models.Team.find({ _id: { $in: ids } })
         .sort({ createdAt: -1 })
@@ -166,15 +167,40 @@ export class TeamService {
   }
 
   async get(actor: Professional, teamId: string): Promise<TeamView> {
-    const now = this.now();
-    const ctx = await loadAsMember(this.deps.models, teamId, actor, now);
+    const ctx = await this.member(actor, teamId);
     await this.audit(ctx, 'team.read');
-    return this.view(ctx, now);
+    return this.view(ctx, this.now());
   }
 
-  /** Loads a team for another feature (invitations routes), membership checked. */
-  member(actor: Professional, teamId: string): Promise<MemberContext> {
-    return loadAsMember(this.deps.models, teamId, actor, this.now());
+  /** Loads a team for a current member (404 for anyone else), its term settled first. */
+  async member(actor: Professional, teamId: string): Promise<MemberContext> {
+    const ctx = await loadAsMember(this.deps.models, teamId, actor);
+    if (await this.settleEndedTerms([ctx.team._id]))
+      return loadAsMember(this.deps.models, teamId, actor);
+    return ctx;
+  }
+
+  /**
+   * A term that runs out changes the status with nobody acting. Teams are settled when read,
+   * and by a periodic sweep (`createApp`), so members see the change live. Returns whether
+   * any status changed.
+   */
+  async settleEndedTerms(teamIds?: Types.ObjectId[]): Promise<boolean> {
+    const now = this.now();
+    const ended = await this.deps.models.Team.find({
+      status: 'active',
+      termEndsAt: { $lte: now },
+      ...(teamIds ? { _id: { $in: teamIds } } : {}),
+    }).lean<TeamDoc[]>();
+    let any = false;
+    for (const team of ended) {
+      const { status, changed } = await refreshStatus(this.deps.models, team._id, now);
+      if (changed) {
+        any = true;
+        this.deps.live.changed(String(team._id), status);
+      }
+    }
+    return any;
   }
 
   async updatePatient(
@@ -340,6 +366,10 @@ export class TeamService {
     const { status } = await refreshStatus(models, ctx.team._id, now);
     await this.audit(ctx, 'team.close');
     this.deps.live.frozen(teamId, status);
+    // After a consent withdrawal the sockets already left the team room: reach them directly.
+    if (ctx.team.consent.withdrawnAt != null) {
+      this.deps.live.changedFor(await currentMemberIds(models, ctx.team._id), teamId, status);
+    }
     return this.reload(ctx);
   }
 
