@@ -22,6 +22,7 @@ import { invitationRoutes } from './invitations/routes.js';
 import { InvitationService } from './invitations/service.js';
 import { safeError, type Logger } from './logger.js';
 import { professionalRoutes } from './professionals/routes.js';
+import { TeamLifecycle } from './teams/lifecycle.js';
 import { TeamLive } from './teams/live.js';
 import { registerTeamModels } from './teams/model.js';
 import { teamRoutes } from './teams/routes.js';
@@ -101,7 +102,7 @@ export async function createApp({
     live,
     ttlMs: config.invitationTtlMs,
   });
-  const teams = new TeamService({
+  const teamDeps = {
     models: teamModels,
     Professional: models.Professional,
     Invitation,
@@ -110,7 +111,9 @@ export async function createApp({
     live,
     eligibility: config.eligibility,
     invitationTtlDays: config.invitationTtlMs / (24 * 3600_000),
-  });
+  };
+  const teams = new TeamService(teamDeps);
+  const lifecycle = new TeamLifecycle(teamDeps, teams);
   socketFeatures.push(teamSocketFeature(teamModels, teams));
   // Terms run out with nobody acting: settle them every minute so members see it live.
   const sweep = setInterval(() => {
@@ -131,7 +134,7 @@ export async function createApp({
   api.use(csrfProtection(config.sessionSecret));
   api.use(authRoutes({ config, auth, onSignOut: (id) => endSessionSockets(io, id) }));
   api.use(professionalRoutes(models.Professional));
-  api.use(teamRoutes(teams, config.publicUrl));
+  api.use(teamRoutes(teams, lifecycle, config.publicUrl));
   api.use(invitationRoutes(invitations, teams, config.publicUrl));
   api.use((_req, _res, next) => next(notFound()));
   app.use('/api', api);

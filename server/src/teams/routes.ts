@@ -10,6 +10,7 @@ import {
 import type { AuditEntryView } from '../../../shared/src/views.js';
 import { requireAuth } from '../http/middleware.js';
 import { parse } from '../http/validate.js';
+import type { TeamLifecycle } from './lifecycle.js';
 import type { TeamService } from './service.js';
 
 export const actorOf = (req: Request) => req.auth!.professional;
@@ -19,7 +20,11 @@ export const baseUrlOf = (req: Request, publicUrl: string | undefined) =>
   publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 
 /** /api/teams: every route needs a session; the service checks membership (404 otherwise). */
-export function teamRoutes(teams: TeamService, publicUrl: string | undefined): Router {
+export function teamRoutes(
+  teams: TeamService,
+  lifecycle: TeamLifecycle,
+  publicUrl: string | undefined,
+): Router {
   const router = Router();
   router.use('/teams', requireAuth);
 
@@ -51,44 +56,46 @@ export function teamRoutes(teams: TeamService, publicUrl: string | undefined): R
   });
 
   router.post('/teams/:id/leave', async (req, res) => {
-    await teams.leave(actorOf(req), req.params.id);
+    await lifecycle.leave(actorOf(req), req.params.id);
     res.status(204).end();
   });
 
   router.post('/teams/:id/members/:professionalId/remove', async (req, res) => {
     res.json({
-      team: await teams.removeMember(actorOf(req), req.params.id, req.params.professionalId),
+      team: await lifecycle.removeMember(actorOf(req), req.params.id, req.params.professionalId),
     });
   });
 
   router.post('/teams/:id/medecin-traitant', async (req, res) => {
     await teams.member(actorOf(req), req.params.id);
     const { professionalId } = parse(setMedecinTraitantSchema, req.body);
-    res.json({ team: await teams.setMedecinTraitant(actorOf(req), req.params.id, professionalId) });
+    res.json({
+      team: await lifecycle.setMedecinTraitant(actorOf(req), req.params.id, professionalId),
+    });
   });
 
   router.post('/teams/:id/consent/withdraw', async (req, res) => {
     await teams.member(actorOf(req), req.params.id);
     parse(withdrawConsentSchema, req.body);
-    res.json({ team: await teams.withdrawConsent(actorOf(req), req.params.id) });
+    res.json({ team: await lifecycle.withdrawConsent(actorOf(req), req.params.id) });
   });
 
   router.post('/teams/:id/consent', async (req, res) => {
     await teams.member(actorOf(req), req.params.id);
     const consent = parse(consentSchema, req.body);
-    res.json({ team: await teams.recordConsent(actorOf(req), req.params.id, consent) });
+    res.json({ team: await lifecycle.recordConsent(actorOf(req), req.params.id, consent) });
   });
 
   router.post('/teams/:id/renew', async (req, res) => {
     await teams.member(actorOf(req), req.params.id);
     const { inclusion } = parse(renewSchema, req.body);
-    res.json({ team: await teams.renew(actorOf(req), req.params.id, inclusion) });
+    res.json({ team: await lifecycle.renew(actorOf(req), req.params.id, inclusion) });
   });
 
   router.post('/teams/:id/close', async (req, res) => {
     await teams.member(actorOf(req), req.params.id);
     const input = parse(closeTeamSchema, req.body);
-    res.json({ team: await teams.close(actorOf(req), req.params.id, input) });
+    res.json({ team: await lifecycle.close(actorOf(req), req.params.id, input) });
   });
 
   router.get('/teams/:id/audit', async (req, res) => {
