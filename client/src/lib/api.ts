@@ -114,3 +114,10 @@ export async function request<T = undefined>(
   }
   return parsed.data;
 }
+
+export const UNEXPECTED_ERROR_MESSAGE = 'Une erreur inattendue est survenue. Veuillez réessayer.';
+
+/** The French message to show for a failed request. */
+export function errorText(error: unknown): string {
+  return error instanceof ApiError ? error.message : UNEXPECTED_ERROR_MESSAGE;
+}

@@ -1,7 +1,7 @@
 import { tick } from 'svelte';
 import type { z } from 'zod';
 import { firstIssue } from '../../../shared/src/validation.js';
-import { ApiError } from './api.js';
+import { ApiError, UNEXPECTED_ERROR_MESSAGE, type ApiErrorCode } from './api.js';
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
 
@@ -33,17 +33,22 @@ export function fromZodError<F extends string>(
   return result;
 }
 
-/** Server errors naming one of the form's fields attach to it; any other goes to the summary. */
+/**
+ * Server errors naming one of the form's fields attach to it; any other goes to the summary.
+ * `fieldOfCode` names the control an error code is about, when the form knows better than the
+ * server's field (which may be missing, or name a group such as `invitee`).
+ */
 export function fromApiError<F extends string>(
   error: unknown,
   fields: readonly F[],
+  fieldOfCode?: (code: ApiErrorCode) => F | undefined,
 ): FormErrors<F> {
   const result = noErrors<F>();
   if (!(error instanceof ApiError)) {
-    result.form = 'Une erreur inattendue est survenue. Veuillez réessayer.';
+    result.form = UNEXPECTED_ERROR_MESSAGE;
     return result;
   }
-  const field = fields.find((f) => f === error.field);
+  const field = fieldOfCode?.(error.code) ?? fields.find((f) => f === error.field);
   if (field !== undefined) result.fields[field] = error.message;
   else result.form = error.message;
   return result;
@@ -59,4 +64,16 @@ export async function focusFirstInvalid<F extends string>(
   if (first === undefined) return;
   await tick();
   document.getElementById(idOf(first))?.focus();
+}
+
+/** The error-summary items of a form, in the order of its fields. */
+export function summaryItems<F extends string>(
+  errors: FormErrors<F>,
+  fields: readonly F[],
+  idOf: (field: F) => string,
+): { id: string; message: string }[] {
+  return fields.flatMap((field) => {
+    const message = errors.fields[field];
+    return message ? [{ id: idOf(field), message }] : [];
+  });
 }

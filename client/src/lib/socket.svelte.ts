@@ -5,6 +5,17 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ConnectionStatus = 'connecting' | 'connected' | 'offline';
 
+/** Server events a page may listen to (the session events stay with the connection). */
+type RelayedEvent = 'team:changed' | 'team:left' | 'invitation:received' | 'invitation:closed';
+
+export type Listeners = { [E in RelayedEvent]?: ServerToClientEvents[E] } & {
+  /**
+   * The socket (re)connected. Events sent while it was offline are lost: pages reload what
+   * they show. Also called on the first connection, which may come after a page's first load.
+   */
+  connect?: () => void;
+};
+
 export interface ConnectionHooks {
   /** The server ended the session (sign-out elsewhere, revocation). */
   onSessionEnded: () => void;
@@ -23,6 +34,7 @@ export class Connection {
   status = $state<ConnectionStatus>('offline');
   #socket: AppSocket | null = null;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #listeners: Listeners[] = [];
 
   constructor(private readonly hooks: ConnectionHooks) {}
 
@@ -39,7 +51,13 @@ export class Connection {
 
     socket.on('connect', () => {
       this.status = 'connected';
+      for (const listeners of this.#listeners) listeners.connect?.();
     });
+    // One relay per event, so listeners survive the socket being replaced (sign-out, sign-in).
+    socket.on('team:changed', (payload) => this.#relay('team:changed', payload));
+    socket.on('team:left', (payload) => this.#relay('team:left', payload));
+    socket.on('invitation:received', (payload) => this.#relay('invitation:received', payload));
+    socket.on('invitation:closed', (payload) => this.#relay('invitation:closed', payload));
     socket.on('disconnect', (reason) => {
       this.status = 'offline';
       // The server closed this socket on purpose: socket.io will not reconnect by itself.
@@ -54,6 +72,22 @@ export class Connection {
       this.close();
       this.hooks.onSessionEnded();
     });
+  }
+
+  /** Listens to server events for as long as the caller wants; returns the unsubscriber. */
+  subscribe(listeners: Listeners): () => void {
+    this.#listeners = [...this.#listeners, listeners];
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listeners);
+    };
+  }
+
+  #relay<E extends RelayedEvent>(event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void {
+    for (const listeners of this.#listeners) {
+      const listener = listeners[event] as
+        ((payload: Parameters<ServerToClientEvents[E]>[0]) => void) | undefined;
+      listener?.(payload);
+    }
   }
 
   close(): void {

@@ -124,6 +124,8 @@ export class TeamService {
     }
     await refreshStatus(models, teamId, now);
     await this.deps.audit.record({ teamId, actorId, action: 'team.create' });
+    // The creator's open sockets follow the new team at once.
+    this.deps.live.joined(String(teamId), actor.id);
     const ctx = await loadAsMember(models, String(teamId), actor);
     return { team: await this.view(ctx, now), link };
   }

@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import type { Inclusion } from '../../../../shared/src/schemas/patient.js';
+import type {
+  CreateTeam,
+  closeTeamSchema,
+  inviteSchema,
+  recordConsentSchema,
+} from '../../../../shared/src/schemas/teams.js';
+import type {
+  AuditEntryView,
+  CreatedInvitationView,
+  InboxInvitationView,
+  InvitationLinkView,
+  ProfessionalRef,
+  SettingsView,
+  TeamSummaryView,
+  TeamView,
+} from '../../../../shared/src/views.js';
+import { request } from '../../lib/api.js';
+
+/*
+ * The answers are typed by `shared/src/views.ts`, which has no schemas: the client checks
+ * their outline (an object with the expected keys) and trusts the server for the rest.
+ */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function answer<T>(...keys: string[]): z.ZodType<T> {
+  return z.custom<T>((value) => isRecord(value) && keys.every((key) => key in value));
+}
+
+function listOf<K extends string, T>(key: K): z.ZodType<Record<K, T[]>> {
+  return z.custom<Record<K, T[]>>((value) => isRecord(value) && Array.isArray(value[key]));
+}
+
+const teamAnswer = z.custom<{ team: TeamView }>(
+  (value) => isRecord(value) && isRecord(value.team) && typeof value.team.id === 'string',
+);
+const teamIdAnswer = answer<{ teamId: string }>('teamId');
+
+const team = (id: string) => `/api/teams/${encodeURIComponent(id)}`;
+
+// Settings and directory
+
+export function getSettings(): Promise<SettingsView> {
+  return request('GET', '/api/settings', {
+    schema: answer<SettingsView>('eligibilityThreshold', 'gridItems'),
+  });
+}
+
+export function findProfessionalByRpps(rpps: string): Promise<ProfessionalRef> {
+  return request('GET', `/api/professionals/by-rpps/${encodeURIComponent(rpps)}`, {
+    schema: answer<ProfessionalRef>('id', 'firstName', 'lastName', 'profession'),
+  });
+}
+
+// Teams
+
+export async function listTeams(): Promise<TeamSummaryView[]> {
+  const { teams } = await request('GET', '/api/teams', {
+    schema: listOf<'teams', TeamSummaryView>('teams'),
+  });
+  return teams;
+}
+
+export function createTeam(body: CreateTeam): Promise<{ team: TeamView; link?: string }> {
+  return request('POST', '/api/teams', {
+    body,
+    schema: z.custom<{ team: TeamView; link?: string }>(
+      (value) => isRecord(value) && isRecord(value.team) && typeof value.team.id === 'string',
+    ),
+  });
+}
+
+export async function getTeam(id: string): Promise<TeamView> {
+  return (await request('GET', team(id), { schema: teamAnswer })).team;
+}
+
+export function invite(
+  id: string,
+  body: z.output<typeof inviteSchema>,
+): Promise<CreatedInvitationView> {
+  return request('POST', `${team(id)}/invitations`, {
+    body,
+    schema: answer<CreatedInvitationView>('invitation'),
+  });
+}
+
+export async function cancelInvitation(id: string, invitationId: string): Promise<TeamView> {
+  const path = `${team(id)}/invitations/${encodeURIComponent(invitationId)}/cancel`;
+  return (await request('POST', path, { schema: teamAnswer })).team;
+}
+
+export function leaveTeam(id: string): Promise<void> {
+  return request('POST', `${team(id)}/leave`);
+}
+
+export async function removeMember(id: string, professionalId: string): Promise<TeamView> {
+  const path = `${team(id)}/members/${encodeURIComponent(professionalId)}/remove`;
+  return (await request('POST', path, { schema: teamAnswer })).team;
+}
+
+export async function setMedecinTraitant(id: string, professionalId: string): Promise<TeamView> {
+  return (
+    await request('POST', `${team(id)}/medecin-traitant`, {
+      body: { professionalId },
+      schema: teamAnswer,
+    })
+  ).team;
+}
+
+export async function withdrawConsent(id: string): Promise<TeamView> {
+  return (await request('POST', `${team(id)}/consent/withdraw`, { body: {}, schema: teamAnswer }))
+    .team;
+}
+
+export async function recordConsent(
+  id: string,
+  body: z.output<typeof recordConsentSchema>,
+): Promise<TeamView> {
+  return (await request('POST', `${team(id)}/consent`, { body, schema: teamAnswer })).team;
+}
+
+export async function renewTeam(id: string, inclusion: Inclusion): Promise<TeamView> {
+  return (await request('POST', `${team(id)}/renew`, { body: { inclusion }, schema: teamAnswer }))
+    .team;
+}
+
+export async function closeTeam(
+  id: string,
+  body: z.output<typeof closeTeamSchema>,
+): Promise<TeamView> {
+  return (await request('POST', `${team(id)}/close`, { body, schema: teamAnswer })).team;
+}
+
+export async function getAudit(id: string): Promise<AuditEntryView[]> {
+  const { entries } = await request('GET', `${team(id)}/audit`, {
+    schema: listOf<'entries', AuditEntryView>('entries'),
+  });
+  return entries;
+}
+
+export function auditExportUrl(id: string): string {
+  return `${team(id)}/audit/export`;
+}
+
+// Invitations
+
+export async function listInvitations(): Promise<InboxInvitationView[]> {
+  const { invitations } = await request('GET', '/api/invitations', {
+    schema: listOf<'invitations', InboxInvitationView>('invitations'),
+  });
+  return invitations;
+}
+
+export async function acceptInvitation(invitationId: string): Promise<string> {
+  const path = `/api/invitations/${encodeURIComponent(invitationId)}/accept`;
+  return (await request('POST', path, { schema: teamIdAnswer })).teamId;
+}
+
+export function declineInvitation(invitationId: string): Promise<void> {
+  return request('POST', `/api/invitations/${encodeURIComponent(invitationId)}/decline`);
+}
+
+export function getInvitationLink(token: string): Promise<InvitationLinkView> {
+  return request('GET', `/api/invitations/link/${encodeURIComponent(token)}`, {
+    schema: answer<InvitationLinkView>('status', 'invitedBy', 'expiresAt'),
+  });
+}
+
+export async function claimInvitation(token: string): Promise<string> {
+  return (
+    await request('POST', '/api/invitations/claim', { body: { token }, schema: teamIdAnswer })
+  ).teamId;
+}
