@@ -21,6 +21,12 @@ import { registerInvitationModel } from './invitations/model.js';
 import { invitationRoutes } from './invitations/routes.js';
 import { InvitationService } from './invitations/service.js';
 import { safeError, type Logger } from './logger.js';
+import { registerNoteModels } from './notes/model.js';
+import { DocRegistry } from './notes/registry.js';
+import { noteRoutes } from './notes/routes.js';
+import { NoteService } from './notes/service.js';
+import { noteSocketFeature } from './notes/socket.js';
+import { NoteStore } from './notes/store.js';
 import { professionalRoutes } from './professionals/routes.js';
 import { TeamLifecycle } from './teams/lifecycle.js';
 import { TeamLive } from './teams/live.js';
@@ -48,7 +54,12 @@ export interface AppDeps {
 export interface App {
   httpServer: HttpServer;
   io: AppServer;
-  services: { auth: AuthService; teams: TeamService; invitations: InvitationService };
+  services: {
+    auth: AuthService;
+    teams: TeamService;
+    invitations: InvitationService;
+    notes: NoteService;
+  };
   /** Idempotent, ordered shutdown: stop accepting, close sockets, close the database. */
   close(): Promise<void>;
 }
@@ -63,6 +74,7 @@ export async function createApp({
   const models = registerAuthModels(db);
   const teamModels = registerTeamModels(db);
   const Invitation = registerInvitationModel(db);
+  const noteModels = registerNoteModels(db);
   const audit = new AuditLog(registerAuditModel(db));
   await ensureIndexes(db);
 
@@ -92,7 +104,13 @@ export async function createApp({
   // The socket server and the services need each other: sockets look teams up, services emit
   // live events. The feature list is filled once the services exist, before any connection.
   const socketFeatures: SocketFeature[] = [];
-  const io = createSocketServer(httpServer, auth, logger, socketFeatures);
+  const io = createSocketServer(
+    httpServer,
+    auth,
+    logger,
+    socketFeatures,
+    config.notes.maxUpdateBytes,
+  );
   const live = new TeamLive(io);
   const invitations = new InvitationService({
     models: teamModels,
@@ -114,7 +132,23 @@ export async function createApp({
   };
   const teams = new TeamService(teamDeps);
   const lifecycle = new TeamLifecycle(teamDeps, teams);
-  socketFeatures.push(teamSocketFeature(teamModels, teams));
+  const noteStore = new NoteStore(noteModels);
+  const registry = new DocRegistry(noteStore, logger, {
+    compactAfter: config.notes.compactAfter,
+    idleMs: 30_000,
+  });
+  const notes = new NoteService({
+    models: noteModels,
+    Professional: models.Professional,
+    teams,
+    registry,
+    store: noteStore,
+    limits: config.notes,
+  });
+  socketFeatures.push(
+    teamSocketFeature(teamModels, teams),
+    noteSocketFeature(io, notes, registry, { multiInstance: Boolean(config.redisUrl) }),
+  );
   // Terms run out with nobody acting: settle them every minute so members see it live.
   const sweep = setInterval(() => {
     teams
@@ -136,6 +170,7 @@ export async function createApp({
   api.use(professionalRoutes(models.Professional));
   api.use(teamRoutes(teams, lifecycle, config.publicUrl));
   api.use(invitationRoutes(invitations, teams, config.publicUrl));
+  api.use(noteRoutes(notes));
   api.use((_req, _res, next) => next(notFound()));
   app.use('/api', api);
 
@@ -160,9 +195,10 @@ export async function createApp({
       await io.close().catch(() => undefined);
       httpServer.closeAllConnections();
       await stopped;
+      await registry.closeAll();
       await closeRedis?.();
       await db.close();
     })());
 
-  return { httpServer, io, services: { auth, teams, invitations }, close };
+  return { httpServer, io, services: { auth, teams, invitations, notes }, close };
 }

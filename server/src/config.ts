@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import { NOTE_LIMITS } from '../../shared/src/notes.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -35,6 +36,21 @@ const envSchema = z.object({
   INVITATION_TTL_DAYS: z.coerce.number().min(0.0001).max(365).default(14),
   /** Public address used in invitation links; defaults to the address of the request. */
   PUBLIC_URL: z.url().optional(),
+  /** Largest single edit and largest stored note, in bytes. */
+  NOTE_MAX_UPDATE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(NOTE_LIMITS.maxUpdateBytes),
+  NOTE_MAX_DOC_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(NOTE_LIMITS.maxDocBytes),
+  /** Stored updates of a note after which they are merged into a snapshot. */
+  NOTE_COMPACT_AFTER: z.coerce.number().int().min(2).max(1_000_000).default(500),
 });
 
 export interface Config {
@@ -55,6 +71,7 @@ export interface Config {
   eligibility: { threshold: number; gridItems: number };
   invitationTtlMs: number;
   publicUrl: string | undefined;
+  notes: { maxUpdateBytes: number; maxDocBytes: number; compactAfter: number };
 }
 
 export class ConfigError extends Error {
@@ -105,5 +122,10 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
     eligibility: { threshold: e.ELIGIBILITY_THRESHOLD, gridItems: e.GRID_ITEMS },
     invitationTtlMs: e.INVITATION_TTL_DAYS * 24 * 3600_000,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    notes: {
+      maxUpdateBytes: e.NOTE_MAX_UPDATE_BYTES,
+      maxDocBytes: e.NOTE_MAX_DOC_BYTES,
+      compactAfter: e.NOTE_COMPACT_AFTER,
+    },
   };
 }

@@ -1,7 +1,8 @@
 import type { Ack } from './errors.js';
 import type { Professional } from './schemas/auth.js';
 import type { TeamStatus } from './rules/activation.js';
-import type { InboxInvitationView, TeamView } from './views.js';
+import type { NoteAddress } from './notes.js';
+import type { InboxInvitationView, NoteJoinView, TeamView } from './views.js';
 
 /**
  * socket.io event maps: the one contract for realtime traffic. Every client event that
@@ -17,12 +18,22 @@ export interface ServerToClientEvents {
   'session:ended': () => void;
   /** Something changed in a team the receiver belongs to (members, invitations, status, patient file). */
   'team:changed': (payload: { teamId: string; status: TeamStatus }) => void;
-  /** The receiver is no longer a member of this team (left, removed) or it became read-only history. */
+  /** The receiver is no longer a member of this team (left or removed). */
   'team:left': (payload: { teamId: string }) => void;
   /** A new invitation for the receiver. */
   'invitation:received': (payload: InboxInvitationView) => void;
   /** One of the receiver's pending invitations is no longer pending (cancelled, answered elsewhere). */
   'invitation:closed': (payload: { id: string }) => void;
+  /** A member's edit of a note (Yjs update), with its author as the server knows them. */
+  'note:update': (
+    payload: NoteAddress & { update: Uint8Array; author: { id: string; name: string } },
+  ) => void;
+  /** Presence and cursors (y-protocols awareness), user names set by the server. */
+  'note:awareness': (payload: NoteAddress & { update: Uint8Array }) => void;
+  /** The note became read-only (closure, consent withdrawn) or the receiver lost access. */
+  'note:closed': (
+    payload: NoteAddress & { reason: 'read_only' | 'team_closed' | 'not_found' },
+  ) => void;
 }
 
 export interface ClientToServerEvents {
@@ -30,4 +41,21 @@ export interface ClientToServerEvents {
   'health:ping': (ack: (result: Ack<{ at: string }>) => void) => void;
   /** A team as the sender may see it; `not_found` for anyone but a current member. */
   'team:get': (teamId: string, ack: (result: Ack<TeamView>) => void) => void;
+  /**
+   * Opens a note (and re-opens it after every reconnect), with the client's sync step 1:
+   * membership is checked, and the answer holds the server's step 2 (what the client lacks)
+   * and step 1 (the client answers it with a `note:update` of what the server lacks, such as
+   * offline edits).
+   */
+  'note:join': (
+    payload: NoteAddress & { message: Uint8Array },
+    ack: (result: Ack<NoteJoinView>) => void,
+  ) => void;
+  /** A local edit; acknowledged only once it is stored in the database. */
+  'note:update': (
+    payload: NoteAddress & { update: Uint8Array },
+    ack: (result: Ack<{ stored: true }>) => void,
+  ) => void;
+  'note:awareness': (payload: NoteAddress & { update: Uint8Array }) => void;
+  'note:leave': (address: NoteAddress) => void;
 }

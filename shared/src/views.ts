@@ -135,3 +135,31 @@ export interface SettingsView {
   gridItems: number;
   invitationTtlDays: number;
 }
+
+export interface NoteJoinView {
+  /** Closed team or consent withdrawn: the document is served read-only. */
+  readOnly: boolean;
+  /** The server's sync step 2 (for the client) then step 1, y-protocols encoded. */
+  messages: Uint8Array[];
+}
+
+/** Recent writing in a note, grouped per author and minute. */
+export interface NoteActivityView {
+  author: ProfessionalRef;
+  at: string;
+  /** The start of what was typed (plain text), deletions counted. */
+  inserted: string;
+  deleted: number;
+}
+
+export interface NoteVersionView {
+  id: string;
+  name: string;
+  createdBy: ProfessionalRef;
+  at: string;
+}
+
+/** A version with its Yjs state (base64), to open read-only and compare. */
+export interface NoteVersionStateView extends NoteVersionView {
+  state: string;
+}

@@ -26,7 +26,12 @@ export type AuditAction =
   | 'team.renew'
   | 'team.close'
   | 'audit.read'
-  | 'audit.export';
+  | 'audit.export'
+  | 'note.open'
+  | 'note.edit'
+  | 'note.activity.read'
+  | 'note.version.create'
+  | 'note.version.read';
 
 export const AUDIT_LABELS: Record<AuditAction, string> = {
   'team.create': "Création de l'ESCAP",
@@ -46,6 +51,11 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'team.close': 'Clôture',
   'audit.read': "Consultation du journal d'accès",
   'audit.export': "Export du journal d'accès",
+  'note.open': 'Ouverture des notes',
+  'note.edit': 'Modification des notes',
+  'note.activity.read': 'Consultation des dernières modifications',
+  'note.version.create': 'Création d’une version des notes',
+  'note.version.read': 'Consultation d’une version des notes',
 };
 
 /** Append-only audit log: this service has no update and no delete, by design. */

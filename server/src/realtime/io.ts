@@ -48,11 +48,12 @@ export function createSocketServer(
   auth: AuthService,
   logger: Logger,
   features: SocketFeature[],
+  maxMessageBytes: number,
 ): AppServer {
   const io: AppServer = new Server(httpServer, {
     serveClient: false,
-    // Small frames: nothing in this protocol needs more (notes have their own limits).
-    maxHttpBufferSize: 1e6,
+    // The largest message is a note edit: its limit plus room for the envelope.
+    maxHttpBufferSize: maxMessageBytes + 64 * 1024,
   });
 
   io.use((socket, next) => {

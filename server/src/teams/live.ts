@@ -1,3 +1,4 @@
+import { NOTE_DOCS, noteRoom } from '../../../shared/src/notes.js';
 import type { TeamStatus } from '../../../shared/src/rules/activation.js';
 import type { InboxInvitationView } from '../../../shared/src/views.js';
 import { rooms, type AppServer } from '../realtime/io.js';
@@ -24,16 +25,28 @@ export class TeamLive {
     this.io.in(rooms.user(professionalId)).socketsJoin(rooms.team(teamId));
   }
 
-  /** A member left or was removed: their sockets leave the room at once. */
+  /** A member left or was removed: their sockets leave the team's rooms (and notes) at once. */
   left(teamId: string, professionalId: string): void {
-    this.io.in(rooms.user(professionalId)).socketsLeave(rooms.team(teamId));
-    this.io.to(rooms.user(professionalId)).emit('team:left', { teamId });
+    const user = rooms.user(professionalId);
+    for (const doc of NOTE_DOCS) {
+      this.io.to(user).emit('note:closed', { teamId, doc, reason: 'not_found' });
+    }
+    this.io.in(user).socketsLeave([rooms.team(teamId), ...noteRooms(teamId)]);
+    this.io.to(user).emit('team:left', { teamId });
   }
 
-  /** Closure or consent withdrawal: tell the room, then every socket leaves it. */
+  /**
+   * Closure or consent withdrawal: tell the room, then every socket leaves the team's rooms,
+   * which ends every right to write to its notes at once.
+   */
   frozen(teamId: string, status: TeamStatus): void {
     this.changed(teamId, status);
-    this.io.in(rooms.team(teamId)).socketsLeave(rooms.team(teamId));
+    const reason = status === 'closed' ? 'team_closed' : 'read_only';
+    for (const doc of NOTE_DOCS) {
+      this.io.to(noteRoom({ teamId, doc })).emit('note:closed', { teamId, doc, reason });
+    }
+    const all = [rooms.team(teamId), ...noteRooms(teamId)];
+    this.io.in(all).socketsLeave(all);
   }
 
   /** New consent: the members' sockets come back to the room. */
@@ -49,3 +62,5 @@ export class TeamLive {
     this.io.to(rooms.user(professionalId)).emit('invitation:closed', { id });
   }
 }
+
+const noteRooms = (teamId: string) => NOTE_DOCS.map((doc) => noteRoom({ teamId, doc }));

@@ -1,0 +1,256 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { Observable } from 'lib0/observable';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import type { Ack, ErrorCode } from '../../../../shared/src/errors.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../../../shared/src/events.js';
+import type { NoteAddress } from '../../../../shared/src/notes.js';
+import type { NoteJoinView } from '../../../../shared/src/views.js';
+
+/** The part of a socket.io client the provider uses (browser and Node tests alike). */
+export interface NoteSocket {
+  connected: boolean;
+  on<E extends keyof ServerToClientEvents>(event: E, listener: ServerToClientEvents[E]): unknown;
+  on(event: 'connect' | 'disconnect', listener: () => void): unknown;
+  off(event: string, listener?: (...args: never[]) => void): unknown;
+  timeout(ms: number): {
+    emit<E extends keyof ClientToServerEvents>(
+      event: E,
+      ...args: Parameters<ClientToServerEvents[E]> extends [...infer P, (r: infer R) => void]
+        ? [...P, (err: Error | null, result: R) => void]
+        : never
+    ): unknown;
+  };
+  emit<E extends keyof ClientToServerEvents>(
+    event: E,
+    ...args: Parameters<ClientToServerEvents[E]>
+  ): unknown;
+}
+
+export type NoteStatus =
+  'connecting' | 'offline' | 'saving' | 'saved' | 'read-only' | 'unavailable';
+
+const ACK_TIMEOUT_MS = 15_000;
+const RESYNC_DELAY_MS = 1_000;
+
+/**
+ * Connects a Y.Doc to one note over the app's socket.io, with y-protocols encodings.
+ * Every (re)connection re-opens the note with a sync step 1, so edits made offline or left
+ * unacknowledged are sent again through the sync itself. A local edit counts as saved only
+ * when the server acknowledges it, which it does once the edit is in the database.
+ */
+export class NoteProvider extends Observable<'status' | 'synced' | 'remote-update'> {
+  readonly awareness: awarenessProtocol.Awareness;
+  status: NoteStatus = 'connecting';
+  synced = false;
+  readOnly = false;
+  /** The error that stopped the note (not found, too large...), when there is one. */
+  error: { code: ErrorCode | 'network'; message: string } | undefined;
+
+  private joined = false;
+  private joining = false;
+  private unacked = 0;
+  private resyncTimer: ReturnType<typeof setTimeout> | undefined;
+  private destroyed = false;
+
+  constructor(
+    private readonly socket: NoteSocket,
+    readonly address: NoteAddress,
+    readonly doc: Y.Doc,
+    awareness?: awarenessProtocol.Awareness,
+  ) {
+    super();
+    this.awareness = awareness ?? new awarenessProtocol.Awareness(doc);
+    doc.on('update', this.onLocalUpdate);
+    this.awareness.on('update', this.onAwarenessChange);
+    socket.on('connect', this.onConnect);
+    socket.on('disconnect', this.onDisconnect);
+    socket.on('note:update', this.onRemoteUpdate);
+    socket.on('note:awareness', this.onRemoteAwareness);
+    socket.on('note:closed', this.onClosed);
+    if (socket.connected) this.join();
+    else this.setStatus('offline');
+  }
+
+  override destroy(): void {
+    this.destroyed = true;
+    clearTimeout(this.resyncTimer);
+    this.doc.off('update', this.onLocalUpdate);
+    this.awareness.off('update', this.onAwarenessChange);
+    this.socket.off('connect', this.onConnect);
+    this.socket.off('disconnect', this.onDisconnect);
+    this.socket.off('note:update', this.onRemoteUpdate);
+    this.socket.off('note:awareness', this.onRemoteAwareness);
+    this.socket.off('note:closed', this.onClosed);
+    if (this.joined) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'destroy');
+      this.socket.emit('note:leave', this.address);
+    }
+    super.destroy();
+  }
+
+  /** Opens (or re-opens) the note: the server answers with its step 2 and step 1. */
+  join(): void {
+    if (this.joining || this.destroyed) return;
+    this.joining = true;
+    this.setStatus('connecting');
+    const encoder = encoding.createEncoder();
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    this.socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emit(
+        'note:join',
+        { ...this.address, message: encoding.toUint8Array(encoder) },
+        (err, result: Ack<NoteJoinView>) => {
+          this.joining = false;
+          if (this.destroyed) return;
+          if (err) return this.scheduleResync();
+          if (!result.ok) {
+            this.error = result.error;
+            return this.setStatus('unavailable');
+          }
+          this.error = undefined;
+          this.joined = true;
+          this.readOnly = result.data.readOnly;
+          const [step2, serverStep1] = result.data.messages;
+          if (step2) this.readSync(toBytes(step2));
+          if (serverStep1) this.answerStep1(toBytes(serverStep1));
+          this.synced = true;
+          this.emit('synced', [true]);
+          this.sendAwareness([this.doc.clientID]);
+          this.refreshStatus();
+        },
+      );
+  }
+
+  private readSync(message: Uint8Array): void {
+    const decoder = decoding.createDecoder(message);
+    syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), this.doc, this);
+  }
+
+  /** What the server lacks (offline edits, unacknowledged ones) goes as one update. */
+  private answerStep1(message: Uint8Array): void {
+    const decoder = decoding.createDecoder(message);
+    if (decoding.readVarUint(decoder) !== syncProtocol.messageYjsSyncStep1) return;
+    const serverVector = decoding.readVarUint8Array(decoder);
+    const missing = Y.encodeStateAsUpdate(this.doc, serverVector);
+    if (!isEmptyUpdate(missing) && !this.readOnly) this.send(missing);
+  }
+
+  private send(update: Uint8Array): void {
+    this.unacked += 1;
+    this.refreshStatus();
+    this.socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emit('note:update', { ...this.address, update }, (err, result: Ack<{ stored: true }>) => {
+        this.unacked = Math.max(0, this.unacked - 1);
+        if (err || !result.ok) {
+          if (
+            !err &&
+            !result.ok &&
+            (result.error.code === 'read_only' || result.error.code === 'team_closed')
+          ) {
+            this.readOnly = true;
+          } else if (!err && !result.ok && result.error.code !== 'not_joined') {
+            this.error = result.error;
+          }
+          // Not stored: the next sync sends whatever the server still lacks.
+          this.joined = false;
+          this.scheduleResync();
+        }
+        this.refreshStatus();
+      });
+  }
+
+  private scheduleResync(): void {
+    clearTimeout(this.resyncTimer);
+    if (this.destroyed || !this.socket.connected || this.readOnly) return;
+    this.resyncTimer = setTimeout(() => this.join(), RESYNC_DELAY_MS);
+  }
+
+  private setStatus(status: NoteStatus): void {
+    if (this.status === status) return;
+    this.status = status;
+    this.emit('status', [status]);
+  }
+
+  private refreshStatus(): void {
+    if (!this.socket.connected) return this.setStatus('offline');
+    if (this.readOnly) return this.setStatus('read-only');
+    if (!this.joined) return this.setStatus('connecting');
+    this.setStatus(this.unacked > 0 ? 'saving' : 'saved');
+  }
+
+  private sendAwareness(clients: number[]): void {
+    if (!this.joined) return;
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients);
+    this.socket.emit('note:awareness', { ...this.address, update });
+  }
+
+  private readonly onLocalUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === this || origin === 'remote') return;
+    // Offline or refused: kept in the Y.Doc (and in IndexedDB in the browser) until the next sync.
+    if (this.joined && !this.readOnly && this.socket.connected) this.send(update);
+  };
+
+  private readonly onAwarenessChange = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    if (origin === 'remote') return;
+    this.sendAwareness([...added, ...updated, ...removed]);
+  };
+
+  private readonly onRemoteUpdate: ServerToClientEvents['note:update'] = (payload) => {
+    if (!this.isMine(payload)) return;
+    Y.applyUpdate(this.doc, toBytes(payload.update), 'remote');
+    this.emit('remote-update', [payload.author]);
+  };
+
+  private readonly onRemoteAwareness: ServerToClientEvents['note:awareness'] = (payload) => {
+    if (!this.isMine(payload)) return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, toBytes(payload.update), 'remote');
+  };
+
+  private readonly onClosed: ServerToClientEvents['note:closed'] = (payload) => {
+    if (!this.isMine(payload)) return;
+    this.joined = false;
+    if (payload.reason === 'not_found') {
+      this.error = { code: 'not_found', message: 'Vous n’avez plus accès à ces notes.' };
+      this.setStatus('unavailable');
+      return;
+    }
+    this.readOnly = true;
+    // Re-open read-only, to keep receiving what is shown.
+    this.join();
+  };
+
+  private readonly onConnect = (): void => this.join();
+
+  private readonly onDisconnect = (): void => {
+    this.joined = false;
+    this.joining = false;
+    this.unacked = 0;
+    const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
+    awarenessProtocol.removeAwarenessStates(this.awareness, others, 'remote');
+    this.setStatus('offline');
+  };
+
+  private isMine(a: NoteAddress): boolean {
+    return a.teamId === this.address.teamId && a.doc === this.address.doc;
+  }
+}
+
+/** socket.io delivers binary as ArrayBuffer in browsers and Buffer in Node. */
+export function toBytes(data: Uint8Array | ArrayBuffer): Uint8Array {
+  return data instanceof Uint8Array
+    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    : new Uint8Array(data);
+}
+
+/** An update with no struct and no deletion (what encodeStateAsUpdate gives when nothing is missing). */
+export function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.byteLength <= 2 && update.every((b) => b === 0);
+}

@@ -1,0 +1,146 @@
+import type { Types } from 'mongoose';
+import * as Y from 'yjs';
+import type { Logger } from '../logger.js';
+import { safeError } from '../logger.js';
+import type { NoteStore } from './store.js';
+
+/** A document held in memory while sockets use it. */
+export interface LiveDoc {
+  id: string;
+  teamId: Types.ObjectId;
+  doc: Y.Doc;
+  /** Stored bytes (snapshots + updates): the document size limit is checked against it. */
+  bytes: number;
+  /** Updates stored since the last compaction. */
+  sinceCompaction: number;
+  subscribers: number;
+  unloadTimer: NodeJS.Timeout | undefined;
+  compacting: boolean;
+}
+
+export interface RegistryOptions {
+  compactAfter: number;
+  /** How long a document with no subscriber stays in memory. */
+  idleMs: number;
+}
+
+/**
+ * The documents this instance holds in memory, loaded once from the store (concurrent joins
+ * share one load) and dropped when idle, after their writes are flushed. A document whose
+ * write failed is dropped at once, so that the next join reloads what is really stored (and
+ * the client's sync sends the rest again) rather than serving an unsaved state.
+ */
+export class DocRegistry {
+  private readonly docs = new Map<string, Promise<LiveDoc>>();
+
+  constructor(
+    private readonly store: NoteStore,
+    private readonly logger: Logger,
+    private readonly options: RegistryOptions,
+  ) {}
+
+  get(id: string, teamId: Types.ObjectId): Promise<LiveDoc> {
+    let live = this.docs.get(id);
+    if (!live) {
+      live = this.load(id, teamId);
+      this.docs.set(id, live);
+      live.catch(() => this.docs.delete(id));
+    }
+    return live;
+  }
+
+  /** The document if this instance holds it (updates from other instances). */
+  peek(id: string): Promise<LiveDoc> | undefined {
+    return this.docs.get(id);
+  }
+
+  subscribe(live: LiveDoc): void {
+    live.subscribers += 1;
+    clearTimeout(live.unloadTimer);
+    live.unloadTimer = undefined;
+  }
+
+  unsubscribe(live: LiveDoc): void {
+    live.subscribers = Math.max(0, live.subscribers - 1);
+    if (live.subscribers === 0 && !live.unloadTimer) {
+      live.unloadTimer = setTimeout(() => void this.unload(live), this.options.idleMs);
+      live.unloadTimer.unref();
+    }
+  }
+
+  evict(id: string): void {
+    const live = this.docs.get(id);
+    this.docs.delete(id);
+    void live?.then((l) => {
+      clearTimeout(l.unloadTimer);
+      l.doc.destroy();
+    });
+  }
+
+  /** Counts a stored update; compacts in the background past the threshold. */
+  stored(live: LiveDoc, bytes: number): void {
+    live.bytes += bytes;
+    live.sinceCompaction += 1;
+    if (live.sinceCompaction >= this.options.compactAfter) void this.compact(live);
+  }
+
+  async compact(live: LiveDoc): Promise<void> {
+    if (live.compacting) return;
+    live.compacting = true;
+    try {
+      await this.store.flush(live.id);
+      const before = live.sinceCompaction;
+      const { merged, bytes } = await this.store.compact(live.id, live.teamId);
+      if (merged > 0 || bytes > 0) {
+        live.sinceCompaction = Math.max(0, live.sinceCompaction - before);
+        live.bytes = bytes;
+        this.logger.debug({ docId: live.id, merged, bytes }, 'note compacted');
+      }
+    } catch (err) {
+      this.logger.error({ err: safeError(err), docId: live.id }, 'note compaction failed');
+    } finally {
+      live.compacting = false;
+    }
+  }
+
+  /** Flushes every pending write and forgets all documents (shutdown). */
+  async closeAll(): Promise<void> {
+    await this.store.flush();
+    for (const live of this.docs.values()) {
+      void live.then((l) => {
+        clearTimeout(l.unloadTimer);
+        l.doc.destroy();
+      });
+    }
+    this.docs.clear();
+  }
+
+  private async load(id: string, teamId: Types.ObjectId): Promise<LiveDoc> {
+    const { pieces, bytes, updates } = await this.store.load(id);
+    const doc = new Y.Doc({ gc: true });
+    // Pieces were validated before they were stored; applying them in one transaction is fast.
+    doc.transact(() => {
+      for (const piece of pieces) Y.applyUpdate(doc, piece);
+    });
+    return {
+      id,
+      teamId,
+      doc,
+      bytes,
+      sinceCompaction: updates,
+      subscribers: 0,
+      unloadTimer: undefined,
+      compacting: false,
+    };
+  }
+
+  private async unload(live: LiveDoc): Promise<void> {
+    live.unloadTimer = undefined;
+    if (live.subscribers > 0 || this.docs.get(live.id) === undefined) return;
+    await this.store.flush(live.id);
+    if (live.sinceCompaction > 0) await this.compact(live);
+    if (live.subscribers > 0) return;
+    this.docs.delete(live.id);
+    live.doc.destroy();
+  }
+}

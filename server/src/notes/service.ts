@@ -1,0 +1,251 @@
+import { Types, type Model } from 'mongoose';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { noteDocId, type NoteAddress } from '../../../shared/src/notes.js';
+import { isReadOnly } from '../../../shared/src/rules/activation.js';
+import type { Professional } from '../../../shared/src/schemas/auth.js';
+import type {
+  NoteActivityView,
+  NoteVersionStateView,
+  NoteVersionView,
+} from '../../../shared/src/views.js';
+import type { ProfessionalDoc } from '../auth/model.js';
+import { AppError, notFound } from '../http/errors.js';
+import { parseObjectId, requireWritable, type MemberContext } from '../teams/access.js';
+import type { TeamService } from '../teams/service.js';
+import { loadRefs } from '../teams/views.js';
+import type { NoteModels } from './model.js';
+import type { DocRegistry, LiveDoc } from './registry.js';
+import type { NoteStore } from './store.js';
+import { checkUpdate, describeUpdate } from './validate.js';
+
+export interface NoteLimits {
+  maxUpdateBytes: number;
+  maxDocBytes: number;
+}
+
+export interface NoteServiceDeps {
+  models: NoteModels;
+  Professional: Model<ProfessionalDoc>;
+  teams: TeamService;
+  registry: DocRegistry;
+  store: NoteStore;
+  limits: NoteLimits;
+  now?: () => Date;
+}
+
+/** Why a note is read-only, if it is: the code sent with refused updates. */
+export type ReadOnlyReason = 'team_closed' | 'read_only' | undefined;
+
+const ACTIVITY_WINDOW_MS = 2 * 60_000;
+const ACTIVITY_TEXT_MAX = 280;
+
+/**
+ * Shared care notes. Access goes through `TeamService.member` (404 for non-members); the
+ * socket layer keeps the result per socket and document, and removal or closure takes the
+ * socket out of the note's room, which ends its right to write at once.
+ */
+export class NoteService {
+  private readonly now: () => Date;
+  constructor(private readonly deps: NoteServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Opens a document for a member: the server's sync step 2 (for the client's step 1) and step 1. */
+  async join(
+    actor: Professional,
+    address: NoteAddress,
+    clientStep1: Uint8Array,
+  ): Promise<{ live: LiveDoc; readOnly: ReadOnlyReason; messages: Uint8Array[] }> {
+    const ctx = await this.deps.teams.member(actor, address.teamId);
+    const live = await this.deps.registry.get(noteDocId(address), ctx.team._id);
+    const messages: Uint8Array[] = [];
+    try {
+      const decoder = decoding.createDecoder(clientStep1);
+      if (decoding.readVarUint(decoder) !== syncProtocol.messageYjsSyncStep1)
+        throw new Error('not step 1');
+      const encoder = encoding.createEncoder();
+      syncProtocol.readSyncStep1(decoder, encoder, live.doc);
+      messages.push(encoding.toUint8Array(encoder));
+    } catch {
+      throw new AppError('invalid_update', 400);
+    }
+    const step1 = encoding.createEncoder();
+    syncProtocol.writeSyncStep1(step1, live.doc);
+    messages.push(encoding.toUint8Array(step1));
+    await this.deps.teams.audit(ctx, 'note.open', `note:${address.doc}`);
+    return { live, readOnly: readOnlyReason(ctx), messages };
+  }
+
+  /**
+   * Applies a member's edit to the shared document. Returns once it is checked and applied
+   * (the caller broadcasts it then); `stored` settles when it is in the database, which is
+   * when the author gets the acknowledgement.
+   */
+  apply(live: LiveDoc, update: Uint8Array, origin: unknown): void {
+    checkUpdate(live.doc, update, this.deps.limits.maxUpdateBytes);
+    if (live.bytes + update.byteLength > this.deps.limits.maxDocBytes)
+      throw new AppError('document_too_large', 413);
+    try {
+      Y.applyUpdate(live.doc, update, origin);
+    } catch {
+      // Yjs may have integrated part of it: the in-memory state can no longer be trusted.
+      this.deps.registry.evict(live.id);
+      throw new AppError('invalid_update', 400);
+    }
+  }
+
+  async store(live: LiveDoc, update: Uint8Array, author: Professional): Promise<void> {
+    const at = this.now();
+    const authorId = new Types.ObjectId(author.id);
+    try {
+      await this.deps.store.store(live.id, { update, authorId, teamId: live.teamId, at });
+    } catch (err) {
+      this.deps.registry.evict(live.id);
+      throw err;
+    }
+    this.deps.registry.stored(live, update.byteLength);
+  }
+
+  /** 404 for anyone but a current member, before a body is even parsed. */
+  async checkMember(actor: Professional, address: NoteAddress): Promise<void> {
+    await this.deps.teams.member(actor, address.teamId);
+  }
+
+  /** Edits are audited per author and document at most every few minutes, not per keystroke. */
+  async auditEdit(actor: Professional, address: NoteAddress): Promise<void> {
+    const ctx = await this.deps.teams.member(actor, address.teamId);
+    await this.deps.teams.audit(ctx, 'note.edit', `note:${address.doc}`);
+  }
+
+  /** Groups an author's edits of a minute or two into one "who wrote what" row. */
+  async recordActivity(live: LiveDoc, update: Uint8Array, author: Professional): Promise<void> {
+    const { inserted, deleted } = describeUpdate(update);
+    const now = this.now();
+    const authorId = new Types.ObjectId(author.id);
+    const { NoteActivity } = this.deps.models;
+    const recent = await NoteActivity.findOne({
+      docId: live.id,
+      authorId,
+      lastAt: { $gte: new Date(now.getTime() - ACTIVITY_WINDOW_MS) },
+    })
+      .sort({ lastAt: -1 })
+      .lean();
+    if (recent) {
+      const text = (recent.inserted ?? '') + inserted;
+      await NoteActivity.updateOne(
+        { _id: recent._id },
+        {
+          $set: { lastAt: now, inserted: text.slice(0, ACTIVITY_TEXT_MAX) },
+          $inc: { edits: 1, deleted },
+        },
+      );
+    } else {
+      await NoteActivity.create({
+        docId: live.id,
+        teamId: live.teamId,
+        authorId,
+        at: now,
+        lastAt: now,
+        edits: 1,
+        inserted: inserted.slice(0, ACTIVITY_TEXT_MAX),
+        deleted,
+      });
+    }
+  }
+
+  async activity(actor: Professional, address: NoteAddress): Promise<NoteActivityView[]> {
+    const ctx = await this.deps.teams.member(actor, address.teamId);
+    await this.deps.teams.audit(ctx, 'note.activity.read', `note:${address.doc}`);
+    const rows = await this.deps.models.NoteActivity.find({ docId: noteDocId(address) })
+      .sort({ lastAt: -1 })
+      .limit(50)
+      .lean();
+    const ref = await loadRefs(
+      this.deps.Professional,
+      rows.map((r) => r.authorId),
+    );
+    return rows.map((r) => ({
+      author: ref(r.authorId),
+      at: r.lastAt.toISOString(),
+      inserted: r.inserted ?? '',
+      deleted: r.deleted ?? 0,
+    }));
+  }
+
+  async createVersion(
+    actor: Professional,
+    address: NoteAddress,
+    name: string,
+  ): Promise<NoteVersionView> {
+    const ctx = await this.deps.teams.member(actor, address.teamId);
+    requireWritable(ctx);
+    const live = await this.deps.registry.get(noteDocId(address), ctx.team._id);
+    const at = this.now();
+    const doc = await this.deps.models.NoteVersion.create({
+      docId: live.id,
+      teamId: ctx.team._id,
+      name,
+      createdBy: ctx.actorId,
+      at,
+      state: Buffer.from(Y.encodeStateAsUpdate(live.doc)),
+    });
+    await this.deps.teams.audit(ctx, 'note.version.create', `version:${String(doc._id)}`);
+    return { id: String(doc._id), name, createdBy: refOf(actor), at: at.toISOString() };
+  }
+
+  async versions(actor: Professional, address: NoteAddress): Promise<NoteVersionView[]> {
+    await this.deps.teams.member(actor, address.teamId);
+    const rows = await this.deps.models.NoteVersion.find({ docId: noteDocId(address) })
+      .sort({ at: -1 })
+      .lean();
+    const ref = await loadRefs(
+      this.deps.Professional,
+      rows.map((r) => r.createdBy),
+    );
+    return rows.map((r) => ({
+      id: String(r._id),
+      name: r.name,
+      createdBy: ref(r.createdBy),
+      at: r.at.toISOString(),
+    }));
+  }
+
+  async version(
+    actor: Professional,
+    address: NoteAddress,
+    versionId: string,
+  ): Promise<NoteVersionStateView> {
+    const ctx = await this.deps.teams.member(actor, address.teamId);
+    const id = parseObjectId(versionId);
+    const row = id
+      ? await this.deps.models.NoteVersion.findOne({ _id: id, docId: noteDocId(address) }).lean()
+      : null;
+    if (!row) throw notFound();
+    await this.deps.teams.audit(ctx, 'note.version.read', `version:${versionId}`);
+    const ref = await loadRefs(this.deps.Professional, [row.createdBy]);
+    return {
+      id: versionId,
+      name: row.name,
+      createdBy: ref(row.createdBy),
+      at: row.at.toISOString(),
+      state: Buffer.from(row.state as Uint8Array).toString('base64'),
+    };
+  }
+}
+
+export function readOnlyReason(ctx: MemberContext): ReadOnlyReason {
+  if (ctx.team.closure != null) return 'team_closed';
+  if (isReadOnly({ closed: false, consentInForce: ctx.team.consent.withdrawnAt == null }))
+    return 'read_only';
+  return undefined;
+}
+
+const refOf = (p: Professional) => ({
+  id: p.id,
+  firstName: p.firstName,
+  lastName: p.lastName,
+  profession: p.profession,
+});

@@ -1,0 +1,165 @@
+import { ERROR_MESSAGES, type Ack } from '../../../shared/src/errors.js';
+import {
+  noteAddressSchema,
+  noteAwarenessSchema,
+  noteDocId,
+  noteJoinSchema,
+  noteRoom,
+  noteUpdateSchema,
+  type NoteAddress,
+} from '../../../shared/src/notes.js';
+import { AppError } from '../http/errors.js';
+import { safeError, type Logger } from '../logger.js';
+import type { AppServer, AppSocket, SocketFeature } from '../realtime/io.js';
+import { removalUpdate, stampAwareness } from './awareness.js';
+import type { DocRegistry, LiveDoc } from './registry.js';
+import type { NoteService, ReadOnlyReason } from './service.js';
+
+/** A note opened by one socket. */
+interface OpenNote {
+  address: NoteAddress;
+  live: LiveDoc;
+  readOnly: ReadOnlyReason;
+  /** Awareness client ids this socket spoke for, removed when it goes. */
+  awareness: Map<number, number>;
+  lastEditAudit: number;
+}
+
+const EDIT_AUDIT_EVERY_MS = 10 * 60_000;
+
+/**
+ * Yjs over the app's socket.io (y-protocols sync and awareness encodings). Order of an edit:
+ * check, apply to the shared document, relay to the other members, store, acknowledge. The
+ * relay does not wait for the database (members see each other type at once); the author's
+ * acknowledgement does, so an acknowledged edit is always stored.
+ */
+export function noteSocketFeature(
+  io: AppServer,
+  notes: NoteService,
+  registry: DocRegistry,
+  opts: { multiInstance: boolean },
+): SocketFeature {
+  const open = new WeakMap<AppSocket, Map<string, OpenNote>>();
+
+  if (opts.multiInstance) {
+    // Another instance applied an edit: keep this instance's copy of the document current.
+    io.on('note:applied' as never, (docId: string, update: Uint8Array) => {
+      void registry.peek(docId)?.then((live) => {
+        try {
+          notes.apply(live, new Uint8Array(update), 'remote');
+        } catch {
+          registry.evict(docId);
+        }
+      });
+    });
+  }
+
+  const close = (socket: AppSocket, docId: string) => {
+    const note = open.get(socket)?.get(docId);
+    if (!note) return;
+    open.get(socket)?.delete(docId);
+    registry.unsubscribe(note.live);
+    if (note.awareness.size > 0) {
+      socket
+        .to(noteRoom(note.address))
+        .emit('note:awareness', { ...note.address, update: removalUpdate(note.awareness) });
+    }
+  };
+
+  return {
+    attach(socket, log) {
+      open.set(socket, new Map());
+      const who = socket.data.professional;
+      const author = { id: who.id, name: `${who.firstName} ${who.lastName}` };
+
+      socket.on('note:join', (payload, ack) => {
+        if (typeof ack !== 'function') return;
+        const parsed = noteJoinSchema.safeParse(payload);
+        if (!parsed.success) return fail(ack, new AppError('not_found', 404));
+        const { message, ...address } = parsed.data;
+        notes
+          .join(who, address, message)
+          .then(({ live, readOnly, messages }) => {
+            const docId = noteDocId(address);
+            close(socket, docId);
+            open
+              .get(socket)
+              ?.set(docId, { address, live, readOnly, awareness: new Map(), lastEditAudit: 0 });
+            registry.subscribe(live);
+            void socket.join(noteRoom(address));
+            ack({ ok: true, data: { readOnly: readOnly !== undefined, messages } });
+          })
+          .catch((err: unknown) => fail(ack, err, log));
+      });
+
+      socket.on('note:update', (payload, ack) => {
+        if (typeof ack !== 'function') return;
+        const parsed = noteUpdateSchema.safeParse(payload);
+        if (!parsed.success) return fail(ack, new AppError('invalid_update', 400));
+        const { update: raw, ...address } = parsed.data;
+        const note = open.get(socket)?.get(noteDocId(address));
+        // The room is the right to write: removal and closure take the socket out of it.
+        if (!note || !socket.rooms.has(noteRoom(address)))
+          return fail(ack, new AppError('not_joined', 409));
+        if (note.readOnly) return fail(ack, new AppError(note.readOnly, 409));
+        const update = new Uint8Array(raw);
+        try {
+          notes.apply(note.live, update, socket.id);
+        } catch (err) {
+          return fail(ack, err, log);
+        }
+        socket.to(noteRoom(address)).emit('note:update', { ...address, update, author });
+        if (opts.multiInstance)
+          io.serverSideEmit('note:applied' as never, noteDocId(address), update);
+        notes
+          .store(note.live, update, who)
+          .then(() => {
+            ack({ ok: true, data: { stored: true } });
+            return afterStore(note, update);
+          })
+          .catch((err: unknown) => fail(ack, err, log));
+      });
+
+      const afterStore = async (note: OpenNote, update: Uint8Array) => {
+        await notes.recordActivity(note.live, update, who);
+        const now = Date.now();
+        if (now - note.lastEditAudit > EDIT_AUDIT_EVERY_MS) {
+          note.lastEditAudit = now;
+          await notes.auditEdit(who, note.address);
+        }
+      };
+
+      socket.on('note:awareness', (payload) => {
+        const parsed = noteAwarenessSchema.safeParse(payload);
+        if (!parsed.success) return;
+        const { update, ...address } = parsed.data;
+        const note = open.get(socket)?.get(noteDocId(address));
+        if (!note || !socket.rooms.has(noteRoom(address))) return;
+        const stamped = stampAwareness(new Uint8Array(update), author);
+        if (!stamped) return;
+        for (const [client, clock] of stamped.clients) note.awareness.set(client, clock);
+        socket.to(noteRoom(address)).emit('note:awareness', { ...address, update: stamped.update });
+      });
+
+      socket.on('note:leave', (payload) => {
+        const parsed = noteAddressSchema.safeParse(payload);
+        if (!parsed.success) return;
+        close(socket, noteDocId(parsed.data));
+        void socket.leave(noteRoom(parsed.data));
+      });
+
+      socket.on('disconnect', () => {
+        for (const docId of [...(open.get(socket)?.keys() ?? [])]) close(socket, docId);
+      });
+    },
+  };
+}
+
+function fail<T>(ack: (r: Ack<T>) => void, err: unknown, log?: Logger): void {
+  if (err instanceof AppError) {
+    ack({ ok: false, error: { code: err.code, message: err.message } });
+    return;
+  }
+  log?.error({ err: safeError(err) }, 'note event failed');
+  ack({ ok: false, error: { code: 'internal_error', message: ERROR_MESSAGES.internal_error } });
+}

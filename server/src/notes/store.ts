@@ -1,0 +1,117 @@
+import type { Types } from 'mongoose';
+import * as Y from 'yjs';
+import type { NoteModels } from './model.js';
+
+export interface StoredUpdate {
+  update: Uint8Array;
+  authorId: Types.ObjectId;
+  teamId: Types.ObjectId;
+  at: Date;
+}
+
+/**
+ * The note storage pair of house style 10: `load(docId)` gives every stored piece of a
+ * document (snapshots then updates, to apply in any order), `store(docId, updates)` appends.
+ * Writes of one document are grouped: updates that arrive while a write is in flight go out
+ * together in the next `insertMany`, so a burst of keystrokes costs a few round trips, and
+ * each caller is resolved only when its own update is in the database.
+ */
+export class NoteStore {
+  private readonly queues = new Map<
+    string,
+    { pending: Pending[]; writing: Promise<void> | undefined }
+  >();
+
+  constructor(private readonly models: NoteModels) {}
+
+  async load(docId: string): Promise<{ pieces: Uint8Array[]; bytes: number; updates: number }> {
+    const [snapshots, updates] = await Promise.all([
+      this.models.NoteSnapshot.find({ docId }).lean(),
+      this.models.NoteUpdate.find({ docId }).sort({ _id: 1 }).lean(),
+    ]);
+    const pieces = [
+      ...snapshots.map((s) => toBytes(s.state)),
+      ...updates.map((u) => toBytes(u.update)),
+    ];
+    return { pieces, bytes: pieces.reduce((n, p) => n + p.byteLength, 0), updates: updates.length };
+  }
+
+  store(docId: string, entry: StoredUpdate): Promise<void> {
+    let queue = this.queues.get(docId);
+    if (!queue) {
+      queue = { pending: [], writing: undefined };
+      this.queues.set(docId, queue);
+    }
+    const q = queue;
+    const done = new Promise<void>((resolve, reject) => q.pending.push({ entry, resolve, reject }));
+    if (!q.writing) q.writing = this.drain(docId, q);
+    return done;
+  }
+
+  /** Resolves once every write queued so far is settled (shutdown, unload). */
+  async flush(docId?: string): Promise<void> {
+    const queues = docId ? [this.queues.get(docId)] : [...this.queues.values()];
+    await Promise.all(queues.map((q) => q?.writing ?? Promise.resolve()));
+  }
+
+  /**
+   * Merges a document's snapshot(s) and updates into one snapshot, then removes the pieces it
+   * merged. Anything stored meanwhile is not touched. The merged state equals the sum of the
+   * pieces (Yjs merge), so the document reads the same before and after.
+   */
+  async compact(docId: string, teamId: Types.ObjectId): Promise<{ merged: number; bytes: number }> {
+    const [snapshots, updates] = await Promise.all([
+      this.models.NoteSnapshot.find({ docId }).lean(),
+      this.models.NoteUpdate.find({ docId }).sort({ _id: 1 }).lean(),
+    ]);
+    if (updates.length === 0 && snapshots.length <= 1) return { merged: 0, bytes: 0 };
+    const state = Y.mergeUpdates([
+      ...snapshots.map((s) => toBytes(s.state)),
+      ...updates.map((u) => toBytes(u.update)),
+    ]);
+    await this.models.NoteSnapshot.create({
+      docId,
+      teamId,
+      state: Buffer.from(state),
+      at: new Date(),
+    });
+    await this.models.NoteSnapshot.deleteMany({ _id: { $in: snapshots.map((s) => s._id) } });
+    await this.models.NoteUpdate.deleteMany({ _id: { $in: updates.map((u) => u._id) } });
+    return { merged: updates.length, bytes: state.byteLength };
+  }
+
+  private async drain(
+    docId: string,
+    q: { pending: Pending[]; writing: Promise<void> | undefined },
+  ): Promise<void> {
+    while (q.pending.length > 0) {
+      const batch = q.pending.splice(0, q.pending.length);
+      try {
+        await this.models.NoteUpdate.insertMany(
+          batch.map(({ entry }) => ({ docId, ...entry, update: Buffer.from(entry.update) })),
+          { ordered: true },
+        );
+        for (const p of batch) p.resolve();
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    }
+    q.writing = undefined;
+    this.queues.delete(docId);
+  }
+}
+
+interface Pending {
+  entry: StoredUpdate;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** Mongo returns Binary (or Buffer) for Buffer fields; Yjs wants a plain Uint8Array. */
+export function toBytes(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array)
+    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  const binary = value as { buffer?: Uint8Array; value?: () => Uint8Array };
+  if (binary.buffer instanceof Uint8Array) return binary.buffer;
+  throw new Error('not binary');
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/**
+ * Shared care notes: one Yjs document per (team, name). Today every team has the care plan;
+ * the name is part of every address so that a team can hold more documents later.
+ */
+export const NOTE_DOCS = ['plan'] as const;
+export type NoteDocName = (typeof NOTE_DOCS)[number];
+export const NOTE_DOC_LABELS: Record<NoteDocName, string> = {
+  plan: 'Plan de soins / notes de coordination',
+};
+/** The Yjs type holding the rich text (the ProseMirror document of the editor). */
+export const NOTE_FRAGMENT = 'prosemirror';
+
+/** Default limits; the server's are settings (NOTE_MAX_UPDATE_BYTES, NOTE_MAX_DOC_BYTES). */
+export const NOTE_LIMITS = {
+  maxUpdateBytes: 512 * 1024,
+  maxDocBytes: 8 * 1024 * 1024,
+  versionNameMax: 100,
+} as const;
+
+const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, {
+  error: 'Données binaires attendues.',
+});
+
+export const noteAddressSchema = z.strictObject({
+  teamId: z.string().regex(/^[a-f\d]{24}$/i),
+  doc: z.enum(NOTE_DOCS),
+});
+export type NoteAddress = z.output<typeof noteAddressSchema>;
+
+/** Opening a document: the client's y-protocols sync step 1. */
+export const noteJoinSchema = noteAddressSchema.extend({ message: bytes });
+/** A Yjs update for one document. */
+export const noteUpdateSchema = noteAddressSchema.extend({ update: bytes });
+/** A y-protocols awareness update for one document. */
+export const noteAwarenessSchema = noteAddressSchema.extend({ update: bytes });
+
+export const createVersionSchema = z.strictObject({
+  name: z
+    .string({ error: 'Le nom de la version est obligatoire.' })
+    .trim()
+    .min(1, { error: 'Le nom de la version est obligatoire.' })
+    .max(NOTE_LIMITS.versionNameMax, { error: 'Le nom de la version est trop long.' }),
+});
+
+export const noteRoom = (a: NoteAddress) => `note:${a.teamId}:${a.doc}`;
+export const noteDocId = (a: NoteAddress) => `${a.teamId}:${a.doc}`;
