@@ -59,7 +59,7 @@ export function fragmentText(fragment: Y.XmlFragment): string {
       node instanceof Y.XmlElement
         ? node
             .toArray()
-            .map((t) => (t instanceof Y.XmlText ? t.toString() : ''))
+            .map((t) => (t instanceof Y.XmlText ? plain(t) : ''))
             .join('')
         : '',
     )
@@ -74,7 +74,14 @@ export async function waitFor(
   const start = Date.now();
   while (!check()) {
     if (Date.now() - start > timeoutMs)
-      throw new Error(`timed out waiting (${String(describe?.() ?? '')})`);
+      throw new Error(`timed out waiting (${describe?.() ?? ''})`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** The characters of a text, without formatting marks. */
+function plain(text: Y.XmlText): string {
+  return (text.toDelta() as Array<{ insert: unknown }>)
+    .map((d) => (typeof d.insert === 'string' ? d.insert : ''))
+    .join('');
 }
