@@ -69,7 +69,7 @@ export function fragmentText(fragment: Y.XmlFragment): string {
 export async function waitFor(
   check: () => boolean,
   timeoutMs = 10_000,
-  describe?: () => unknown,
+  describe?: () => string,
 ): Promise<void> {
   const start = Date.now();
   while (!check()) {
