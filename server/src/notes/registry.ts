@@ -9,13 +9,21 @@ export interface LiveDoc {
   id: string;
   teamId: Types.ObjectId;
   doc: Y.Doc;
-  /** Stored bytes (snapshots + updates): the document size limit is checked against it. */
+  /**
+   * Bytes of the stored pieces (snapshots + updates) plus the updates applied and on their way
+   * to the store: the document size limit is checked against it.
+   */
   bytes: number;
   /** Updates stored since the last compaction. */
   sinceCompaction: number;
   subscribers: number;
   unloadTimer: NodeJS.Timeout | undefined;
   compacting: boolean;
+  /**
+   * Dropped from the registry (a write failed, or an update broke it): sockets that opened
+   * this copy must open the note again rather than go on editing a copy nobody else sees.
+   */
+  evicted: boolean;
 }
 
 export interface RegistryOptions {
@@ -72,14 +80,14 @@ export class DocRegistry {
     const live = this.docs.get(id);
     this.docs.delete(id);
     void live?.then((l) => {
+      l.evicted = true;
       clearTimeout(l.unloadTimer);
       l.doc.destroy();
     });
   }
 
-  /** Counts a stored update; compacts in the background past the threshold. */
-  stored(live: LiveDoc, bytes: number): void {
-    live.bytes += bytes;
+  /** Counts a stored update (its bytes were counted when applied); compacts past the threshold. */
+  stored(live: LiveDoc): void {
     live.sinceCompaction += 1;
     if (live.sinceCompaction >= this.options.compactAfter) void this.compact(live);
   }
@@ -90,10 +98,12 @@ export class DocRegistry {
     try {
       await this.store.flush(live.id);
       const before = live.sinceCompaction;
+      const bytesBefore = live.bytes;
       const { merged, bytes } = await this.store.compact(live.id, live.teamId);
       if (merged > 0 || bytes > 0) {
         live.sinceCompaction = Math.max(0, live.sinceCompaction - before);
-        live.bytes = bytes;
+        // Edits applied while compacting are not in the snapshot: keep counting them.
+        live.bytes = bytes + Math.max(0, live.bytes - bytesBefore);
         this.logger.debug({ docId: live.id, merged, bytes }, 'note compacted');
       }
     } catch (err) {
@@ -131,12 +141,14 @@ export class DocRegistry {
       subscribers: 0,
       unloadTimer: undefined,
       compacting: false,
+      evicted: false,
     };
   }
 
   private async unload(live: LiveDoc): Promise<void> {
     live.unloadTimer = undefined;
-    if (live.subscribers > 0 || this.docs.get(live.id) === undefined) return;
+    // An evicted copy must not unload its successor (same id) from the registry.
+    if (live.subscribers > 0 || live.evicted || this.docs.get(live.id) === undefined) return;
     await this.store.flush(live.id);
     if (live.sinceCompaction > 0) await this.compact(live);
     if (live.subscribers > 0) return;

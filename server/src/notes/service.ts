@@ -18,8 +18,8 @@ import type { TeamService } from '../teams/service.js';
 import { loadRefs } from '../teams/views.js';
 import type { NoteModels } from './model.js';
 import type { DocRegistry, LiveDoc } from './registry.js';
-import type { NoteStore } from './store.js';
-import { checkUpdate, describeUpdate } from './validate.js';
+import { toBytes, type NoteStore } from './store.js';
+import { applyAndDescribe, checkUpdate, type UpdateEffect } from './validate.js';
 
 export interface NoteLimits {
   maxUpdateBytes: number;
@@ -49,6 +49,8 @@ const ACTIVITY_TEXT_MAX = 280;
  */
 export class NoteService {
   private readonly now: () => Date;
+  /** The last activity write of each document and author, to chain the next one on. */
+  private readonly activityChains = new Map<string, Promise<void>>();
   constructor(private readonly deps: NoteServiceDeps) {
     this.now = deps.now ?? (() => new Date());
   }
@@ -84,17 +86,28 @@ export class NoteService {
    * (the caller broadcasts it then); `stored` settles when it is in the database, which is
    * when the author gets the acknowledgement.
    */
-  apply(live: LiveDoc, update: Uint8Array, origin: unknown): void {
+  apply(live: LiveDoc, update: Uint8Array, origin: unknown): UpdateEffect {
     checkUpdate(live.doc, update, this.deps.limits.maxUpdateBytes);
     if (live.bytes + update.byteLength > this.deps.limits.maxDocBytes)
       throw new AppError('document_too_large', 413);
+    let effect: UpdateEffect;
     try {
-      Y.applyUpdate(live.doc, update, origin);
+      effect = applyAndDescribe(live.doc, update, origin);
     } catch {
       // Yjs may have integrated part of it: the in-memory state can no longer be trusted.
       this.deps.registry.evict(live.id);
       throw new AppError('invalid_update', 400);
     }
+    // Counted when applied, not when stored: edits sent without waiting for their
+    // acknowledgement are stored together (group commit), so counting at the store let a burst
+    // pass the check against the same old size and push the document far past its limit.
+    if (effect.changed) live.bytes += update.byteLength;
+    return effect;
+  }
+
+  /** Settles once every write of this document queued so far is in the database. */
+  flushed(live: LiveDoc): Promise<void> {
+    return this.deps.store.flush(live.id);
   }
 
   async store(live: LiveDoc, update: Uint8Array, author: Professional): Promise<void> {
@@ -106,7 +119,7 @@ export class NoteService {
       this.deps.registry.evict(live.id);
       throw err;
     }
-    this.deps.registry.stored(live, update.byteLength);
+    this.deps.registry.stored(live);
   }
 
   /** 404 for anyone but a current member, before a body is even parsed. */
@@ -120,9 +133,32 @@ export class NoteService {
     await this.deps.teams.audit(ctx, 'note.edit', `note:${address.doc}`);
   }
 
-  /** Groups an author's edits of a minute or two into one "who wrote what" row. */
-  async recordActivity(live: LiveDoc, update: Uint8Array, author: Professional): Promise<void> {
-    const { inserted, deleted } = describeUpdate(update);
+  /**
+   * Groups an author's edits of a minute or two into one "who wrote what" row. Runs one at a
+   * time per document and author: it reads the row then rewrites its text, and the acks of a
+   * burst of keystrokes (stored together) ran it concurrently, each overwriting the others'
+   * text or creating a row of its own.
+   */
+  recordActivity(live: LiveDoc, effect: UpdateEffect, author: Professional): Promise<void> {
+    // A sync that brought nothing new (a newcomer's, a repeat) is nobody's edit.
+    if (!effect.changed) return Promise.resolve();
+    const key = `${live.id}:${author.id}`;
+    const done = (this.activityChains.get(key) ?? Promise.resolve()).then(() =>
+      this.writeActivity(live, effect, author),
+    );
+    const settled = done.catch(() => undefined);
+    this.activityChains.set(key, settled);
+    void settled.then(() => {
+      if (this.activityChains.get(key) === settled) this.activityChains.delete(key);
+    });
+    return done;
+  }
+
+  private async writeActivity(
+    live: LiveDoc,
+    { inserted, deleted }: UpdateEffect,
+    author: Professional,
+  ): Promise<void> {
     const now = this.now();
     const authorId = new Types.ObjectId(author.id);
     const { NoteActivity } = this.deps.models;
@@ -231,7 +267,8 @@ export class NoteService {
       name: row.name,
       createdBy: ref(row.createdBy),
       at: row.at.toISOString(),
-      state: Buffer.from(row.state as Uint8Array).toString('base64'),
+      // A lean read gives the driver's Binary, which Buffer.from turned into an empty buffer.
+      state: Buffer.from(toBytes(row.state)).toString('base64'),
     };
   }
 }

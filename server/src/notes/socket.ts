@@ -14,6 +14,7 @@ import type { AppServer, AppSocket, SocketFeature } from '../realtime/io.js';
 import { removalUpdate, stampAwareness } from './awareness.js';
 import type { DocRegistry, LiveDoc } from './registry.js';
 import type { NoteService, ReadOnlyReason } from './service.js';
+import type { UpdateEffect } from './validate.js';
 
 /** A note opened by one socket. */
 interface OpenNote {
@@ -40,6 +41,8 @@ export function noteSocketFeature(
   opts: { multiInstance: boolean },
 ): SocketFeature {
   const open = new WeakMap<AppSocket, Map<string, OpenNote>>();
+  /** Per document, which socket introduced each awareness client id. */
+  const owners = new Map<string, Map<number, string>>();
 
   if (opts.multiInstance) {
     // Another instance applied an edit: keep this instance's copy of the document current.
@@ -59,6 +62,9 @@ export function noteSocketFeature(
     if (!note) return;
     open.get(socket)?.delete(docId);
     registry.unsubscribe(note.live);
+    const docOwners = owners.get(note.live.id);
+    for (const client of note.awareness.keys()) docOwners?.delete(client);
+    if (docOwners?.size === 0) owners.delete(note.live.id);
     if (note.awareness.size > 0) {
       socket
         .to(noteRoom(note.address))
@@ -102,11 +108,29 @@ export function noteSocketFeature(
         if (!note || !socket.rooms.has(noteRoom(address)))
           return fail(ack, new AppError('not_joined', 409));
         if (note.readOnly) return fail(ack, new AppError(note.readOnly, 409));
+        // The copy this socket opened was dropped (a failed write): as if not joined, so the
+        // client opens the note again, on the reloaded copy, and sends what that one lacks.
+        // Going on with the old copy split the note in two: its edits were stored and relayed,
+        // but the copy newcomers got never saw them.
+        if (note.live.evicted) {
+          close(socket, noteDocId(address));
+          return fail(ack, new AppError('not_joined', 409));
+        }
         const update = new Uint8Array(raw);
+        let effect: UpdateEffect;
         try {
-          notes.apply(note.live, update, socket.id);
+          effect = notes.apply(note.live, update, socket.id);
         } catch (err) {
           return fail(ack, err, log);
+        }
+        if (!effect.changed) {
+          // Nothing new (a reconnecting client's sync re-sends what the server has): nothing to
+          // store or relay; acknowledged once what the document holds is in the database.
+          notes
+            .flushed(note.live)
+            .then(() => ack({ ok: true, data: { stored: true } }))
+            .catch((err: unknown) => fail(ack, err, log));
+          return;
         }
         socket.to(noteRoom(address)).emit('note:update', { ...address, update, author });
         if (opts.multiInstance)
@@ -115,13 +139,13 @@ export function noteSocketFeature(
           .store(note.live, update, who)
           .then(() => {
             ack({ ok: true, data: { stored: true } });
-            return afterStore(note, update);
+            return afterStore(note, effect);
           })
           .catch((err: unknown) => fail(ack, err, log));
       });
 
-      const afterStore = async (note: OpenNote, update: Uint8Array) => {
-        await notes.recordActivity(note.live, update, who);
+      const afterStore = async (note: OpenNote, effect: UpdateEffect) => {
+        await notes.recordActivity(note.live, effect, who);
         const now = Date.now();
         if (now - note.lastEditAudit > EDIT_AUDIT_EVERY_MS) {
           note.lastEditAudit = now;
@@ -137,6 +161,15 @@ export function noteSocketFeature(
         if (!note || !socket.rooms.has(noteRoom(address))) return;
         const stamped = stampAwareness(new Uint8Array(update), author);
         if (!stamped) return;
+        // A socket speaks only for the awareness client ids it introduced: it may not move or
+        // remove someone else's cursor.
+        const docOwners = owners.get(note.live.id) ?? new Map<number, string>();
+        owners.set(note.live.id, docOwners);
+        for (const client of stamped.clients.keys()) {
+          const owner = docOwners.get(client);
+          if (owner !== undefined && owner !== socket.id) return;
+        }
+        for (const client of stamped.clients.keys()) docOwners.set(client, socket.id);
         for (const [client, clock] of stamped.clients) note.awareness.set(client, clock);
         socket.to(noteRoom(address)).emit('note:awareness', { ...address, update: stamped.update });
       });

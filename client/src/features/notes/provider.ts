@@ -34,6 +34,15 @@ export type NoteStatus =
 
 const ACK_TIMEOUT_MS = 15_000;
 const RESYNC_DELAY_MS = 1_000;
+/** A server that could not open the note (database down...) is asked again after this. */
+const RETRY_JOIN_DELAY_MS = 5_000;
+/**
+ * Refusals in a row after which the provider stops re-sending: an edit refused for what it is
+ * (too large, document full) would otherwise be re-sent by every resync, forever.
+ */
+const MAX_REFUSALS = 3;
+/** Join failures worth another try: the server could not answer, not "no". */
+const TRANSIENT_CODES: ReadonlySet<string> = new Set(['database_unavailable', 'internal_error']);
 
 /**
  * Connects a Y.Doc to one note over the app's socket.io, with y-protocols encodings.
@@ -51,9 +60,16 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
 
   private joined = false;
   private joining = false;
+  /** Identifies the join in flight: an answer to an older one is ignored. */
+  private joinSeq = 0;
   private unacked = 0;
+  /** Updates refused in a row (not timeouts); a stored one resets it. */
+  private refusals = 0;
+  /** Stopped on an error until the next (re)connection or `join()`. */
+  private halted = false;
   private resyncTimer: ReturnType<typeof setTimeout> | undefined;
   private destroyed = false;
+  private readonly ownsAwareness: boolean;
 
   constructor(
     private readonly socket: NoteSocket,
@@ -63,6 +79,7 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
   ) {
     super();
     this.awareness = awareness ?? new awarenessProtocol.Awareness(doc);
+    this.ownsAwareness = awareness === undefined;
     doc.on('update', this.onLocalUpdate);
     this.awareness.on('update', this.onAwarenessChange);
     socket.on('connect', this.onConnect);
@@ -70,6 +87,7 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
     socket.on('note:update', this.onRemoteUpdate);
     socket.on('note:awareness', this.onRemoteAwareness);
     socket.on('note:closed', this.onClosed);
+    socket.on('team:changed', this.onTeamChanged);
     if (socket.connected) this.join();
     else this.setStatus('offline');
   }
@@ -88,6 +106,8 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
       awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'destroy');
       this.socket.emit('note:leave', this.address);
     }
+    // An Awareness runs a timer: the one created here must go with the provider.
+    if (this.ownsAwareness) this.awareness.destroy();
     super.destroy();
   }
 
@@ -95,6 +115,8 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
   join(): void {
     if (this.joining || this.destroyed) return;
     this.joining = true;
+    this.halted = false;
+    const seq = ++this.joinSeq;
     this.setStatus('connecting');
     const encoder = encoding.createEncoder();
     syncProtocol.writeSyncStep1(encoder, this.doc);
@@ -104,12 +126,15 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
         'note:join',
         { ...this.address, message: encoding.toUint8Array(encoder) },
         (err, result: Ack<NoteJoinView>) => {
+          if (this.destroyed || seq !== this.joinSeq) return;
           this.joining = false;
-          if (this.destroyed) return;
           if (err) return this.scheduleResync();
           if (!result.ok) {
             this.error = result.error;
-            return this.setStatus('unavailable');
+            this.halted = true;
+            this.setStatus('unavailable');
+            if (TRANSIENT_CODES.has(result.error.code)) this.scheduleResync(RETRY_JOIN_DELAY_MS);
+            return;
           }
           this.error = undefined;
           this.joined = true;
@@ -119,10 +144,24 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
           if (serverStep1) this.answerStep1(toBytes(serverStep1));
           this.synced = true;
           this.emit('synced', [true]);
-          this.sendAwareness([this.doc.clientID]);
+          this.announce();
           this.refreshStatus();
         },
       );
+  }
+
+  /**
+   * Tells the others we are here. The clock is moved past the removal the server sent them
+   * when our previous socket went (its last known clock + 1): an equal clock would be ignored,
+   * and we would stay invisible until the awareness renewal, up to 30 s later.
+   */
+  private announce(): void {
+    const state = this.awareness.getLocalState();
+    if (state === null) return;
+    const meta = this.awareness.meta.get(this.doc.clientID);
+    if (meta) meta.clock += 1;
+    // Emits an awareness 'update', which sends our state (joined by now).
+    this.awareness.setLocalState(state);
   }
 
   private readSync(message: Uint8Array): void {
@@ -145,8 +184,11 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
     this.socket
       .timeout(ACK_TIMEOUT_MS)
       .emit('note:update', { ...this.address, update }, (err, result: Ack<{ stored: true }>) => {
+        if (this.destroyed) return;
         this.unacked = Math.max(0, this.unacked - 1);
-        if (err || !result.ok) {
+        if (!err && result.ok) {
+          this.refusals = 0;
+        } else {
           if (
             !err &&
             !result.ok &&
@@ -155,19 +197,22 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
             this.readOnly = true;
           } else if (!err && !result.ok && result.error.code !== 'not_joined') {
             this.error = result.error;
+            this.refusals += 1;
           }
-          // Not stored: the next sync sends whatever the server still lacks.
+          // Not stored: the next sync sends whatever the server still lacks, unless the same
+          // content keeps being refused (each attempt would also be another join).
           this.joined = false;
-          this.scheduleResync();
+          if (this.refusals >= MAX_REFUSALS) this.halted = true;
+          else this.scheduleResync();
         }
         this.refreshStatus();
       });
   }
 
-  private scheduleResync(): void {
+  private scheduleResync(delay = RESYNC_DELAY_MS): void {
     clearTimeout(this.resyncTimer);
     if (this.destroyed || !this.socket.connected || this.readOnly) return;
-    this.resyncTimer = setTimeout(() => this.join(), RESYNC_DELAY_MS);
+    this.resyncTimer = setTimeout(() => this.join(), delay);
   }
 
   private setStatus(status: NoteStatus): void {
@@ -178,6 +223,7 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
 
   private refreshStatus(): void {
     if (!this.socket.connected) return this.setStatus('offline');
+    if (this.halted) return this.setStatus('unavailable');
     if (this.readOnly) return this.setStatus('read-only');
     if (!this.joined) return this.setStatus('connecting');
     this.setStatus(this.unacked > 0 ? 'saving' : 'saved');
@@ -200,7 +246,10 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
     origin: unknown,
   ): void => {
     if (origin === 'remote') return;
-    this.sendAwareness([...added, ...updated, ...removed]);
+    // Only our own state: the server stamps what we send with our name, and the awareness
+    // also reports remote states it timed out locally, which are not ours to broadcast.
+    const id = this.doc.clientID;
+    if ([...added, ...updated, ...removed].includes(id)) this.sendAwareness([id]);
   };
 
   private readonly onRemoteUpdate: ServerToClientEvents['note:update'] = (payload) => {
@@ -211,7 +260,12 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
 
   private readonly onRemoteAwareness: ServerToClientEvents['note:awareness'] = (payload) => {
     if (!this.isMine(payload)) return;
+    const before = new Set(this.awareness.getStates().keys());
     awarenessProtocol.applyAwarenessUpdate(this.awareness, toBytes(payload.update), 'remote');
+    // The server keeps no awareness: someone who just arrived learns about us only if we
+    // answer (they answer in turn, with a clock we already have, which ends the exchange).
+    const arrived = [...this.awareness.getStates().keys()].some((id) => !before.has(id));
+    if (arrived && this.awareness.getLocalState() !== null) this.sendAwareness([this.doc.clientID]);
   };
 
   private readonly onClosed: ServerToClientEvents['note:closed'] = (payload) => {
@@ -219,6 +273,8 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
     this.joined = false;
     if (payload.reason === 'not_found') {
       this.error = { code: 'not_found', message: 'Vous n’avez plus accès à ces notes.' };
+      this.halted = true;
+      clearTimeout(this.resyncTimer);
       this.setStatus('unavailable');
       return;
     }
@@ -227,14 +283,26 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
     this.join();
   };
 
+  /** A new consent can make a read-only note writable again: ask the server. */
+  private readonly onTeamChanged: ServerToClientEvents['team:changed'] = (payload) => {
+    if (payload.teamId !== this.address.teamId || !this.readOnly || payload.status === 'closed')
+      return;
+    this.join();
+  };
+
   private readonly onConnect = (): void => this.join();
 
   private readonly onDisconnect = (): void => {
     this.joined = false;
     this.joining = false;
+    this.joinSeq += 1;
     this.unacked = 0;
+    clearTimeout(this.resyncTimer);
     const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
     awarenessProtocol.removeAwarenessStates(this.awareness, others, 'remote');
+    // removeAwarenessStates records a higher clock for them: their states, sent again with
+    // the same clock after we reconnect, would be ignored. Forget their clocks instead.
+    for (const id of others) this.awareness.meta.delete(id);
     this.setStatus('offline');
   };
 

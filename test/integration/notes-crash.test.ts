@@ -1,0 +1,164 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Ack } from '../../shared/src/errors.js';
+import { openConnection } from '../../server/src/db/connection.js';
+import type { TestApp } from '../helpers/app.js';
+import { openNote, waitFor } from '../helpers/notes.js';
+import { docFromPieces, noteText, seeded, storedPieces, WireNote } from '../helpers/noteWire.js';
+import { activeTeam, type ActiveTeam } from '../teamFactories.js';
+
+/**
+ * `kill -9` of the real server (its entry point, in a child process) while a member types:
+ * every edit that was acknowledged is still there after the restart. The database server runs
+ * in another process (the test run's), so it outlives the app.
+ */
+const ROUNDS = 4;
+const rng = seeded(0x5eed);
+
+const dbName = `escap_crash_${randomBytes(6).toString('hex')}`;
+let db: Connection;
+let port: number;
+let child: ChildProcess | undefined;
+let childLog = '';
+
+/** The run's database server with this test's database in the path (main.ts reads it there). */
+function childUri(): string {
+  const uri = inject('mongoUri').replace(
+    /^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?/,
+    `$1/${dbName}`,
+  );
+  // jongodb needs polling heartbeats (see server/src/db/connection.ts); main.ts does not know
+  // it talks to jongodb when given a URI, so the option goes in the URI.
+  if (inject('mongoEngine') !== 'jongodb') return uri;
+  return `${uri}${uri.includes('?') ? '&' : '?'}serverMonitoringMode=poll`;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port: p } = srv.address() as { port: number };
+      srv.close(() => resolve(p));
+    });
+  });
+}
+
+async function startServer(): Promise<void> {
+  childLog = '';
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    cwd: process.cwd(),
+    env: {
+      ...process.env,
+      MONGODB_URI: childUri(),
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      NODE_ENV: 'test',
+      SESSION_SECRET: 'crash-test-secret-crash-test-secret-123',
+      LOG_LEVEL: 'silent',
+      DEMO_DATA: 'false',
+      // Small, so that kills also land during compactions.
+      NOTE_COMPACT_AFTER: '5',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child = proc;
+  proc.stdout?.on('data', (d: Buffer) => (childLog += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (childLog += d.toString()));
+  const start = Date.now();
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`server exited: ${childLog}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) return;
+    if (Date.now() - start > 20_000) throw new Error(`server did not start: ${childLog}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function killServer(): Promise<void> {
+  const proc = child;
+  child = undefined;
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  proc.kill('SIGKILL');
+  await exited;
+}
+
+beforeAll(async () => {
+  db = await openConnection(inject('mongoUri'), { dbName, engine: inject('mongoEngine') });
+  port = await freePort();
+  await startServer();
+}, 60_000);
+afterAll(async () => {
+  await killServer();
+  await db.dropDatabase().catch(() => undefined);
+  await db.close();
+});
+
+/**
+ * Types small edits as fast as acknowledgements allow overlap (each sent without waiting for
+ * the previous ack), until the socket drops. Returns the tokens whose ack said "stored".
+ */
+function typeUntilDisconnected(note: WireNote, round: number): Promise<string[]> {
+  const acked: string[] = [];
+  const socket = note.live.socket;
+  return new Promise((resolve) => {
+    let i = 0;
+    const next = () => {
+      if (!socket.connected) return;
+      const token = `<${round}.${i++}>`;
+      const update = note.append(token);
+      socket.emit('note:update', { ...note.address, update }, (ack: Ack<{ stored: true }>) => {
+        if (ack.ok) acked.push(token);
+      });
+      setTimeout(next, 2 + Math.floor(rng() * 4));
+    };
+    socket.on('disconnect', () => resolve(acked));
+    next();
+  });
+}
+
+describe('notes: kill -9 of the server', () => {
+  it('loses no acknowledged edit, whenever the kill lands', { timeout: 90_000 }, async () => {
+    const base = { baseUrl: `http://127.0.0.1:${port}` } as TestApp;
+    const { team, creator }: ActiveTeam = await activeTeam(base);
+    const acked: string[] = [];
+
+    for (let round = 0; round < ROUNDS; round++) {
+      const writer = await WireNote.open(creator, team.id);
+      // Everything acknowledged in earlier rounds came back with the join.
+      for (const token of acked) expect(writer.text()).toContain(token);
+
+      const typing = typeUntilDisconnected(writer, round);
+      await new Promise((r) => setTimeout(r, 150 + Math.floor(rng() * 600)));
+      await killServer();
+      const got = await typing;
+      writer.close();
+      acked.push(...got);
+
+      // Straight from the database, before any restart: all acknowledged edits are there.
+      const stored = await storedPieces(db, team.id);
+      const { doc, clean } = docFromPieces([...stored.snapshots, ...stored.updates]);
+      expect(clean).toBe(true);
+      const text = noteText(doc);
+      expect(acked.filter((token) => !text.includes(token))).toEqual([]);
+
+      await startServer();
+    }
+
+    // A fresh client of the restarted server reads every acknowledged edit.
+    const fresh = openNote(creator.agent, team.id);
+    await waitFor(() => fresh.provider.synced, 10_000);
+    expect(acked.filter((token) => !fresh.text().includes(token))).toEqual([]);
+    expect(acked.length).toBeGreaterThan(ROUNDS * 2);
+    // And it can still write.
+    fresh.type(' fin');
+    await fresh.saved();
+    fresh.close();
+  });
+});

@@ -1,0 +1,82 @@
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { openNote, waitFor } from '../helpers/notes.js';
+import { WireNote, storedPieces } from '../helpers/noteWire.js';
+import { activeTeam, expectStatus } from '../teamFactories.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+describe('notes: sync details', () => {
+  it('acknowledges a no-op sync without storing a row', async () => {
+    const { team, creator } = await activeTeam(t);
+    const a = openNote(creator.agent, team.id);
+    await waitFor(() => a.provider.synced);
+    a.type('Une ligne puis effacée');
+    await a.saved();
+    a.doc.transact(() => {
+      const text = a.doc.getXmlFragment('prosemirror').get(0) as Y.XmlElement;
+      (text.get(0) as Y.XmlText).delete(0, 4);
+    });
+    await a.saved();
+    const before = (await storedPieces(t.db, team.id)).updates.length;
+    // Re-sending the whole state (as a reconnecting client's sync does) changes nothing.
+    const wire = await WireNote.open(creator, team.id);
+    const ack = await wire.send(Y.encodeStateAsUpdate(a.doc));
+    expect(ack).toEqual({ ok: true, data: { stored: true } });
+    expect((await storedPieces(t.db, team.id)).updates.length).toBe(before);
+    a.close();
+    wire.close();
+  });
+
+  it('does not let a socket move or remove another client’s cursor', async () => {
+    const { team, creator, nurse, pharmacist } = await activeTeam(t);
+    const a = openNote(creator.agent, team.id);
+    const b = openNote(nurse.agent, team.id);
+    const watcher = openNote(pharmacist.agent, team.id);
+    await waitFor(() => a.provider.synced && b.provider.synced && watcher.provider.synced);
+    a.provider.awareness.setLocalStateField('cursor', { at: 1 });
+    await waitFor(() => watcher.provider.awareness.getStates().get(a.doc.clientID) !== undefined);
+
+    // b forges an awareness update that removes a's state.
+    const forged = new awarenessProtocol.Awareness(new Y.Doc());
+    forged.clientID = a.doc.clientID;
+    forged.setLocalState(null);
+    const removal = awarenessProtocol.encodeAwarenessUpdate(
+      forged,
+      [a.doc.clientID],
+      new Map([[a.doc.clientID, null]]),
+    );
+    b.socket.emit('note:awareness', { teamId: team.id, doc: 'plan', update: removal });
+    await new Promise((r) => setTimeout(r, 300));
+    const state = watcher.provider.awareness.getStates().get(a.doc.clientID) as
+      { user?: { name?: string } } | undefined;
+    expect(state?.user?.name).toBe(`${creator.input.firstName} ${creator.input.lastName}`);
+    for (const c of [a, b, watcher]) c.close();
+  });
+
+  it('makes a read-only note writable again after a new consent, without a reload', async () => {
+    const { team, creator, nurse } = await activeTeam(t);
+    const a = openNote(creator.agent, team.id);
+    await waitFor(() => a.provider.synced);
+    expectStatus(await nurse.agent.post(`/api/teams/${team.id}/consent/withdraw`, {}), 200);
+    await waitFor(() => a.provider.readOnly && a.provider.status === 'read-only');
+    expectStatus(
+      await nurse.agent.post(`/api/teams/${team.id}/consent`, {
+        date: '2026-11-20',
+        method: 'ecrit',
+      }),
+      200,
+    );
+    await waitFor(() => !a.provider.readOnly && a.provider.status === 'saved');
+    a.type('De nouveau modifiable');
+    await a.saved();
+    expect(a.text()).toContain('De nouveau modifiable');
+    a.close();
+  });
+});
