@@ -1,6 +1,6 @@
-import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removalUpdate } from '../../server/src/notes/awareness.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { openNote, waitFor } from '../helpers/notes.js';
 import { WireNote, storedPieces } from '../helpers/noteWire.js';
@@ -43,15 +43,8 @@ describe('notes: sync details', () => {
     a.provider.awareness.setLocalStateField('cursor', { at: 1 });
     await waitFor(() => watcher.provider.awareness.getStates().get(a.doc.clientID) !== undefined);
 
-    // b forges an awareness update that removes a's state.
-    const forged = new awarenessProtocol.Awareness(new Y.Doc());
-    forged.clientID = a.doc.clientID;
-    forged.setLocalState(null);
-    const removal = awarenessProtocol.encodeAwarenessUpdate(
-      forged,
-      [a.doc.clientID],
-      new Map([[a.doc.clientID, null]]),
-    );
+    // b forges an awareness update that removes a's state (a clock far ahead of a's).
+    const removal = removalUpdate(new Map([[a.doc.clientID, 1000]]));
     b.socket.emit('note:awareness', { teamId: team.id, doc: 'plan', update: removal });
     await new Promise((r) => setTimeout(r, 300));
     const state = watcher.provider.awareness.getStates().get(a.doc.clientID) as

@@ -230,3 +230,20 @@ describe('applyAndDescribe', () => {
     });
   });
 });
+
+describe('applyAndDescribe: excerpts', () => {
+  it('keeps the words of different paragraphs apart', () => {
+    const server = new Y.Doc();
+    const author = new Y.Doc();
+    const fragment = author.getXmlFragment('prosemirror');
+    const paragraph = (text: string) => {
+      const p = new Y.XmlElement('paragraph');
+      p.insert(0, [new Y.XmlText(text)]);
+      return p;
+    };
+    fragment.insert(0, [paragraph('Objectifs'), paragraph('Surveillance glycémie')]);
+    const effect = applyAndDescribe(server, Y.encodeStateAsUpdate(author), 'author');
+    expect(effect.inserted).toBe('Objectifs Surveillance glycémie');
+    expect(effect.changed).toBe(true);
+  });
+});

@@ -93,6 +93,7 @@ export function applyAndDescribe(doc: Y.Doc, update: Uint8Array, origin: unknown
 
 function describeTransaction(tr: Y.Transaction): UpdateEffect {
   let inserted = '';
+  let lastParent: unknown;
   let changed = false;
   for (const [client, structs] of tr.doc.store.clients) {
     const before = tr.beforeState.get(client) ?? 0;
@@ -100,8 +101,16 @@ function describeTransaction(tr: Y.Transaction): UpdateEffect {
     changed = true;
     for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
       const struct = structs[i];
-      if (struct instanceof Y.Item && !struct.deleted && struct.content instanceof Y.ContentString)
+      if (
+        struct instanceof Y.Item &&
+        !struct.deleted &&
+        struct.content instanceof Y.ContentString
+      ) {
+        // Text of another paragraph than the previous piece: keep the words apart.
+        if (inserted && struct.parent !== lastParent) inserted += ' ';
         inserted += struct.content.str;
+        lastParent = struct.parent;
+      }
     }
   }
   // Deletions of what existed before the update (not of what it inserted itself).
