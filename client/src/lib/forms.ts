@@ -77,3 +77,26 @@ export function summaryItems<F extends string>(
     return message ? [{ id: idOf(field), message }] : [];
   });
 }
+
+/** The names of the fields of `F` under `group.`, without it. */
+export type FieldsWithin<F extends string, G extends string> = F extends `${G}.${infer Field}`
+  ? Field
+  : never;
+
+/**
+ * The errors of a group of fields, named within the group (`patient.ins` is `ins` within
+ * `patient`), for the field components shared by several forms.
+ */
+export function errorsWithin<F extends string, G extends string>(
+  errors: FieldErrors<F>,
+  group: G,
+): FieldErrors<FieldsWithin<F, G>> {
+  const prefix = `${group}.`;
+  const result: Record<string, string> = {};
+  for (const [field, message] of Object.entries<string | undefined>(errors)) {
+    if (field.startsWith(prefix) && message !== undefined) {
+      result[field.slice(prefix.length)] = message;
+    }
+  }
+  return result;
+}

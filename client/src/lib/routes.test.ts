@@ -15,6 +15,8 @@ describe('matchRoute', () => {
       id: '64b7f0c2a1b2c3d4e5f60718',
     });
     expect(matchRoute('/escap/abc/journal')).toEqual({ name: 'audit', id: 'abc' });
+    expect(matchRoute('/escap/abc/notes/')).toEqual({ name: 'notes', id: 'abc' });
+    expect(matchRoute(paths.notes('a b'))).toEqual({ name: 'notes', id: 'a b' });
     expect(matchRoute('/invitation/tok_EN-123')).toEqual({
       name: 'invitation',
       token: 'tok_EN-123',

@@ -6,6 +6,7 @@ export type Match =
   | { name: 'create' }
   | { name: 'team'; id: string }
   | { name: 'audit'; id: string }
+  | { name: 'notes'; id: string }
   | { name: 'invitation'; token: string }
   | { name: 'unknown' };
 
@@ -14,6 +15,7 @@ export const PUBLIC_PAGES: ReadonlySet<Match['name']> = new Set(['signin', 'sign
 
 const TEAM = /^\/escap\/([^/]+)$/;
 const AUDIT = /^\/escap\/([^/]+)\/journal$/;
+const NOTES = /^\/escap\/([^/]+)\/notes$/;
 const INVITATION = /^\/invitation\/([^/]+)$/;
 
 function segment(raw: string): string | undefined {
@@ -39,6 +41,9 @@ export function matchRoute(path: string): Match {
   let m = AUDIT.exec(trimmed);
   let value = m?.[1] !== undefined ? segment(m[1]) : undefined;
   if (value) return { name: 'audit', id: value };
+  m = NOTES.exec(trimmed);
+  value = m?.[1] !== undefined ? segment(m[1]) : undefined;
+  if (value) return { name: 'notes', id: value };
   m = TEAM.exec(trimmed);
   value = m?.[1] !== undefined ? segment(m[1]) : undefined;
   if (value) return { name: 'team', id: value };
@@ -53,6 +58,7 @@ export const paths = {
   create: '/escap/nouvelle',
   team: (id: string) => `/escap/${encodeURIComponent(id)}`,
   audit: (id: string) => `/escap/${encodeURIComponent(id)}/journal`,
+  notes: (id: string) => `/escap/${encodeURIComponent(id)}/notes`,
   invitation: (token: string) => `/invitation/${encodeURIComponent(token)}`,
   /** Sign-in or sign-up that comes back to an invitation link afterwards. */
   signIn: (invitation?: string) =>

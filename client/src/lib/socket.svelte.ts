@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import { createContext } from 'svelte';
+import { createContext, untrack } from 'svelte';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared/src/events.js';
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -32,7 +32,9 @@ const RETRY_AFTER_REFUSAL_MS = 5_000;
 /** The realtime connection of the signed-in professional. */
 export class Connection {
   status = $state<ConnectionStatus>('offline');
-  #socket: AppSocket | null = null;
+  // Reactive, so that pages can follow the socket (a note syncs over whichever exists); raw,
+  // since a socket is an object to keep, not to proxy.
+  #socket = $state.raw<AppSocket | null>(null);
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #listeners: Listeners[] = [];
 
@@ -44,6 +46,11 @@ export class Connection {
 
   /** Opens the connection on the same origin (the session cookie authenticates it). */
   open(): void {
+    // Called from an effect, which must not depend on the socket it creates.
+    untrack(() => this.#open());
+  }
+
+  #open(): void {
     if (this.#socket) return;
     const socket: AppSocket = io({ withCredentials: true });
     this.#socket = socket;
@@ -91,6 +98,10 @@ export class Connection {
   }
 
   close(): void {
+    untrack(() => this.#close());
+  }
+
+  #close(): void {
     clearTimeout(this.#retryTimer);
     this.#socket?.disconnect();
     this.#socket?.removeAllListeners();

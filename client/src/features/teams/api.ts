@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Inclusion } from '../../../../shared/src/schemas/patient.js';
+import type { Inclusion, patientUpdateSchema } from '../../../../shared/src/schemas/patient.js';
 import type {
   CreateTeam,
   closeTeamSchema,
@@ -75,6 +75,13 @@ export function createTeam(body: CreateTeam): Promise<{ team: TeamView; link?: s
 
 export async function getTeam(id: string): Promise<TeamView> {
   return (await request('GET', team(id), { schema: teamAnswer })).team;
+}
+
+export async function updatePatient(
+  id: string,
+  body: z.output<typeof patientUpdateSchema>,
+): Promise<TeamView> {
+  return (await request('PATCH', `${team(id)}/patient`, { body, schema: teamAnswer })).team;
 }
 
 export function invite(

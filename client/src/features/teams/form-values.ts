@@ -1,5 +1,34 @@
 /** Form values (strings, as typed) and their conversion to request bodies, for the team forms. */
 
+import type { PatientView } from '../../../../shared/src/views.js';
+
+/** The patient's fields, in the order of the forms, named by their path in `patientUpdateSchema`. */
+export const PATIENT_FIELDS = [
+  'identity.birthName',
+  'identity.firstNames',
+  'identity.usedName',
+  'identity.sex',
+  'identity.birthDate',
+  'identity.birthPlaceCode',
+  'ins',
+  'contact.phone',
+  'contact.address',
+] as const;
+export type PatientField = (typeof PATIENT_FIELDS)[number];
+
+export interface PatientValues {
+  identity: {
+    birthName: string;
+    firstNames: string;
+    usedName: string;
+    sex: string;
+    birthDate: string;
+    birthPlaceCode: string;
+  };
+  ins: string;
+  contact: { phone: string; address: string };
+}
+
 export interface InclusionValues {
   category: string;
   otherReason: string;
@@ -28,6 +57,72 @@ export function scoreInput(value: string): number | undefined {
   const trimmed = value.trim();
   if (trimmed === '') return undefined;
   return /^-?\d+(?:[.,]\d+)?$/.test(trimmed) ? Number(trimmed.replace(',', '.')) : Number.NaN;
+}
+
+export function emptyPatientValues(): PatientValues {
+  return {
+    identity: {
+      birthName: '',
+      firstNames: '',
+      usedName: '',
+      sex: '',
+      birthDate: '',
+      birthPlaceCode: '',
+    },
+    ins: '',
+    contact: { phone: '', address: '' },
+  };
+}
+
+/** The patient file as it stands, to edit it. */
+export function patientValuesOf(patient: PatientView): PatientValues {
+  const { identity, contact } = patient;
+  return {
+    identity: {
+      birthName: identity.birthName,
+      firstNames: identity.firstNames,
+      usedName: identity.usedName ?? '',
+      sex: identity.sex,
+      birthDate: identity.birthDate,
+      birthPlaceCode: identity.birthPlaceCode,
+    },
+    ins: patient.ins ?? '',
+    contact: { phone: contact?.phone ?? '', address: contact?.address ?? '' },
+  };
+}
+
+/** The patient of a new team: empty optional fields are left out, and so is an empty contact. */
+export function patientInput(values: PatientValues): unknown {
+  const phone = optional(values.contact.phone);
+  const address = optional(values.contact.address);
+  return {
+    identity: identityInput(values.identity),
+    ins: optional(values.ins),
+    contact: phone === undefined && address === undefined ? undefined : { phone, address },
+  };
+}
+
+/**
+ * The body of `PATCH /api/teams/:id/patient`: the whole file as edited. The server replaces the
+ * identity and the contact as sent (a field left empty is removed) and an empty INS is `null`.
+ */
+export function patientUpdateInput(values: PatientValues): unknown {
+  return {
+    identity: identityInput(values.identity),
+    ins: optional(values.ins) ?? null,
+    contact: { phone: optional(values.contact.phone), address: optional(values.contact.address) },
+  };
+}
+
+function identityInput(identity: PatientValues['identity']): unknown {
+  return {
+    birthName: required(identity.birthName),
+    firstNames: required(identity.firstNames),
+    usedName: optional(identity.usedName),
+    sex: required(identity.sex),
+    birthDate: required(identity.birthDate),
+    birthPlaceCode: required(identity.birthPlaceCode),
+  };
 }
 
 export function inclusionInput(values: InclusionValues): unknown {

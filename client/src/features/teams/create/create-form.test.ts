@@ -11,7 +11,7 @@ import {
 
 function filled(): CreateTeamValues {
   const values = emptyCreateTeamValues('self', '2026-01-05');
-  values.identity = {
+  values.patient.identity = {
     birthName: 'Dupont',
     firstNames: 'Marie Louise',
     usedName: '',
@@ -47,7 +47,7 @@ describe('createTeamInput', () => {
     const values = emptyCreateTeamValues('rpps', '');
     values.inclusion.score = '12,5';
     values.medecinTraitant.rpps = '123';
-    values.contact.phone = 'abc';
+    values.patient.contact.phone = 'abc';
     const result = createTeamSchema.safeParse(createTeamInput(values));
     expect(result.success).toBe(false);
     const errors = fromZodError(result.error!, CREATE_FIELDS);

@@ -1,11 +1,13 @@
 import type { ApiErrorCode } from '../../../lib/api.js';
 import {
   consentInput,
+  emptyPatientValues,
   inclusionInput,
-  optional,
-  required,
+  patientInput,
   type ConsentValues,
   type InclusionValues,
+  type PatientField,
+  type PatientValues,
 } from '../form-values.js';
 
 /** The fields of the form, in its order, named by their path in `createTeamSchema`. */
@@ -33,19 +35,13 @@ export type CreateField = (typeof CREATE_FIELDS)[number];
 
 export const createFieldId = (field: CreateField) => `create-${field.replaceAll('.', '-')}`;
 
+/** The id of a patient field in this form (the shared patient fields name them without `patient.`). */
+export const createPatientFieldId = (field: PatientField) => createFieldId(`patient.${field}`);
+
 export type MedecinTraitantMode = 'self' | 'rpps' | 'email';
 
 export interface CreateTeamValues {
-  identity: {
-    birthName: string;
-    firstNames: string;
-    usedName: string;
-    sex: string;
-    birthDate: string;
-    birthPlaceCode: string;
-  };
-  ins: string;
-  contact: { phone: string; address: string };
+  patient: PatientValues;
   inclusion: InclusionValues;
   consent: ConsentValues;
   medecinTraitant: { mode: MedecinTraitantMode | ''; rpps: string; email: string };
@@ -56,16 +52,7 @@ export function emptyCreateTeamValues(
   today: string,
 ): CreateTeamValues {
   return {
-    identity: {
-      birthName: '',
-      firstNames: '',
-      usedName: '',
-      sex: '',
-      birthDate: '',
-      birthPlaceCode: '',
-    },
-    ins: '',
-    contact: { phone: '', address: '' },
+    patient: emptyPatientValues(),
     inclusion: { category: '', otherReason: '', gridVersion: '', score: '' },
     consent: { date: today, method: '' },
     medecinTraitant: { mode, rpps: '', email: '' },
@@ -77,22 +64,9 @@ export function emptyCreateTeamValues(
  * out, empty required ones become undefined (the schema's "est obligatoire" message).
  */
 export function createTeamInput(values: CreateTeamValues): unknown {
-  const { identity, contact, medecinTraitant: mt } = values;
-  const phone = optional(contact.phone);
-  const address = optional(contact.address);
+  const mt = values.medecinTraitant;
   return {
-    patient: {
-      identity: {
-        birthName: required(identity.birthName),
-        firstNames: required(identity.firstNames),
-        usedName: optional(identity.usedName),
-        sex: required(identity.sex),
-        birthDate: required(identity.birthDate),
-        birthPlaceCode: required(identity.birthPlaceCode),
-      },
-      ins: optional(values.ins),
-      contact: phone === undefined && address === undefined ? undefined : { phone, address },
-    },
+    patient: patientInput(values.patient),
     inclusion: inclusionInput(values.inclusion),
     consent: consentInput(values.consent),
     medecinTraitant:

@@ -1,0 +1,265 @@
+import { mkdir } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
+import {
+  createTeam,
+  expectStatus,
+  inviteAndAccept,
+  signUpPro,
+  type Pro,
+} from '../teamFactories.js';
+
+const SCREENSHOTS = 'test-results/notes';
+const NOTE = 'Plan de soins / notes de coordination';
+/** Edits travel through the server and its database: allow for a slow machine. */
+const LIVE = { timeout: 15_000 };
+
+/** Signs the page's context in through the API with the professional's credentials. */
+async function signIn(page: Page, pro: Pro): Promise<void> {
+  await page.request.get('/api/session');
+  const csrf = (await page.context().cookies()).find((c) => c.name === 'escap_csrf');
+  const res = await page.request.post('/api/auth/signin', {
+    data: { identifier: pro.input.email, password: pro.input.password },
+    headers: { 'X-CSRF-Token': decodeURIComponent(csrf?.value ?? '') },
+  });
+  expect(res.status()).toBe(200);
+}
+
+/** The note's state line ("Connecté · enregistré"...). */
+const noteStatus = (page: Page) => page.locator('.note-status');
+const editor = (page: Page) => page.getByRole('textbox', { name: NOTE });
+
+/** The note's text, without the others' carets (their names are drawn inside the text). */
+const noteText = (page: Page) =>
+  editor(page).evaluate((el) => {
+    const copy = el.cloneNode(true) as HTMLElement;
+    copy.querySelectorAll('.collaboration-carets__caret').forEach((caret) => caret.remove());
+    return copy.innerText;
+  });
+
+async function openNotes(page: Page, teamId: string): Promise<void> {
+  await page.goto(`/escap/${teamId}/notes`);
+  await page.getByRole('heading', { name: NOTE, level: 1 }).waitFor();
+  await noteStatus(page).filter({ hasText: 'Connecté · enregistré' }).waitFor(LIVE);
+}
+
+/** Types at the end of the note, in a paragraph of its own. */
+async function typeAtEnd(page: Page, text: string): Promise<void> {
+  // A click in the blank space under the last paragraph puts the caret at the end.
+  const box = await editor(page).boundingBox();
+  await editor(page).click({ position: { x: 12, y: (box?.height ?? 40) - 12 } });
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(text);
+}
+
+/** The IndexedDB databases holding this browser's copies of notes. */
+const localCopies = (page: Page) =>
+  page.evaluate(async () =>
+    (await indexedDB.databases())
+      .map((db) => db.name ?? '')
+      .filter((name) => name.startsWith('escap-note-')),
+  );
+
+async function expectNoHorizontalScroll(page: Page): Promise<void> {
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+}
+
+describe('shared care notes in the browser', () => {
+  let app: TestApp;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startTestApp({ withClient: true }), launchBrowser()]);
+    await mkdir(SCREENSHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('two members write the care plan together, live, and it survives reloads and offline', async () => {
+    const doctor = await signUpPro(app, {
+      profession: 'medecin',
+      firstName: 'Jeanne',
+      lastName: 'Martin',
+    });
+    const nurse = await signUpPro(app, {
+      profession: 'infirmier',
+      firstName: 'Camille',
+      lastName: 'Durand',
+    });
+    const { team } = await createTeam(doctor);
+    await inviteAndAccept(doctor, team.id, nurse);
+
+    const [doctorPage, nursePage] = await Promise.all([
+      browser.newPage(app.baseUrl),
+      browser.newPage(app.baseUrl),
+    ]);
+    const errors: string[] = [];
+    for (const page of [doctorPage, nursePage]) page.on('pageerror', (e) => errors.push(e.message));
+    await doctorPage.setViewportSize({ width: 1280, height: 900 });
+    await Promise.all([signIn(doctorPage, doctor), signIn(nursePage, nurse)]);
+
+    // Reached from the team page.
+    await doctorPage.goto(`/escap/${team.id}`);
+    await doctorPage.getByRole('link', { name: 'Ouvrir le plan de soins' }).click();
+    await doctorPage.waitForURL(`**/escap/${team.id}/notes`);
+    await noteStatus(doctorPage).filter({ hasText: 'Connecté · enregistré' }).waitFor(LIVE);
+    await openNotes(nursePage, team.id);
+
+    // Each sees the other's text appear.
+    await editor(doctorPage).click();
+    await doctorPage.getByRole('button', { name: 'Titre de niveau 2' }).click();
+    expect(
+      await doctorPage
+        .getByRole('button', { name: 'Titre de niveau 2' })
+        .getAttribute('aria-pressed'),
+    ).toBe('true');
+    await doctorPage.keyboard.type('Objectifs');
+    await doctorPage.keyboard.press('Enter');
+    await doctorPage.keyboard.type('Surveillance glycémie matin et soir');
+    await editor(nursePage).getByRole('heading', { name: 'Objectifs', level: 2 }).waitFor(LIVE);
+    await editor(nursePage).getByText('Surveillance glycémie matin et soir').waitFor(LIVE);
+
+    await typeAtEnd(nursePage, 'Pansement ');
+    // Keyboard shortcut for bold.
+    await nursePage.keyboard.press('Control+B');
+    await nursePage.keyboard.type('J+2');
+    expect(await nursePage.getByRole('button', { name: 'Gras' }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
+    await editor(doctorPage).locator('strong', { hasText: 'J+2' }).waitFor(LIVE);
+    await editor(doctorPage).getByText('Pansement J+2').waitFor(LIVE);
+
+    // Both saved; each sees the other's caret with their name, and in the presence list.
+    await noteStatus(doctorPage).filter({ hasText: 'Connecté · enregistré' }).waitFor(LIVE);
+    await noteStatus(nursePage).filter({ hasText: 'Connecté · enregistré' }).waitFor(LIVE);
+    expect(await noteStatus(nursePage).getAttribute('role')).toBe('status');
+    await doctorPage
+      .locator('.collaboration-carets__label', { hasText: 'Camille Durand' })
+      .waitFor(LIVE);
+    const presence = doctorPage.getByRole('list', { name: 'Sur ces notes en ce moment' });
+    await presence.getByRole('listitem').filter({ hasText: 'Camille Durand' }).waitFor(LIVE);
+    expect(await presence.getByRole('listitem').count()).toBe(2);
+
+    // "Who wrote what" reaches the doctor's history panel without a reload.
+    await doctorPage
+      .getByRole('region', { name: 'Dernières modifications' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Camille Durand' })
+      .filter({ hasText: 'Pansement J+2' })
+      .waitFor(LIVE);
+
+    // A named version, then more writing, then the version opened and compared.
+    await doctorPage.getByLabel('Nom de la version').fill('Version RCP du 12/03');
+    await doctorPage.getByRole('button', { name: 'Créer une version' }).click();
+    await doctorPage.getByText('Version « Version RCP du 12/03 » enregistrée.').waitFor();
+    await typeAtEnd(doctorPage, 'Kinésithérapie le mardi');
+    await editor(nursePage).getByText('Kinésithérapie le mardi').waitFor(LIVE);
+    await doctorPage
+      .getByRole('button', { name: 'Ouvrir la version « Version RCP du 12/03 »' })
+      .click();
+    const viewer = doctorPage.getByRole('region', { name: 'Version RCP du 12/03' });
+    const versionText = viewer.getByRole('textbox', {
+      name: 'Contenu de la version « Version RCP du 12/03 »',
+    });
+    await versionText.getByText('Pansement J+2').waitFor();
+    expect(await versionText.getAttribute('contenteditable')).toBe('false');
+    expect(await versionText.textContent()).not.toContain('Kinésithérapie');
+    await viewer.getByRole('button', { name: 'Comparer avec la version actuelle' }).click();
+    await viewer.locator('ins', { hasText: 'Kinésithérapie le mardi' }).waitFor();
+    await viewer.getByText('1 ligne ajoutée, 0 ligne supprimée').waitFor();
+    await expectNoHorizontalScroll(doctorPage);
+    await screenshot(doctorPage, '01-notes-1280');
+
+    await expectNoHorizontalScroll(nursePage);
+    await screenshot(nursePage, '02-notes-375');
+
+    // Reloaded, the page shows the note as it was.
+    await nursePage.reload();
+    await noteStatus(nursePage).filter({ hasText: 'Connecté · enregistré' }).waitFor(LIVE);
+    await editor(nursePage).getByText('Kinésithérapie le mardi').waitFor();
+    await editor(nursePage).getByText('Pansement J+2').waitFor();
+
+    // Offline: the edit stays in the browser and reaches the others at reconnection.
+    await nursePage.context().setOffline(true);
+    await noteStatus(nursePage).filter({ hasText: 'Hors ligne' }).waitFor({ timeout: 60_000 });
+    await typeAtEnd(nursePage, 'Appel de la famille prévu jeudi');
+    await screenshot(nursePage, '03-offline-375');
+    await doctorPage.waitForTimeout(1000);
+    expect(await editor(doctorPage).textContent()).not.toContain('Appel de la famille');
+    await nursePage.context().setOffline(false);
+    await editor(doctorPage)
+      .getByText('Appel de la famille prévu jeudi')
+      .waitFor({ timeout: 60_000 });
+    await noteStatus(nursePage).filter({ hasText: 'Connecté · enregistré' }).waitFor(LIVE);
+    expect(await noteText(nursePage)).toBe(await noteText(doctorPage));
+    expect(await noteText(doctorPage)).toMatch(/Appel de la famille prévu jeudi$/);
+
+    // The page reloads while the realtime server cannot be reached (the rest of the site can):
+    // the note comes from the browser's copy, an edit made then survives another reload, and
+    // it is sent once the connection is back.
+    let cut = true;
+    await nursePage.route('**/socket.io/**', (route) => (cut ? route.abort() : route.continue()));
+    await nursePage.routeWebSocket(/\/socket\.io\//, (ws) => {
+      if (cut) void ws.close();
+      else ws.connectToServer();
+    });
+    await nursePage.reload();
+    await noteStatus(nursePage).filter({ hasText: 'Hors ligne' }).waitFor(LIVE);
+    await editor(nursePage).getByText('Appel de la famille prévu jeudi').waitFor(LIVE);
+    await typeAtEnd(nursePage, 'Rappeler le laboratoire');
+    await nursePage.waitForTimeout(500);
+    await nursePage.reload();
+    await noteStatus(nursePage).filter({ hasText: 'Hors ligne' }).waitFor(LIVE);
+    await editor(nursePage).getByText('Rappeler le laboratoire').waitFor(LIVE);
+    expect(await noteText(doctorPage)).not.toContain('Rappeler le laboratoire');
+    cut = false;
+    await editor(doctorPage).getByText('Rappeler le laboratoire').waitFor({ timeout: 30_000 });
+    await noteStatus(nursePage).filter({ hasText: 'Connecté · enregistré' }).waitFor(LIVE);
+    expect(await noteText(nursePage)).toBe(await noteText(doctorPage));
+    expect(errors).toEqual([]);
+  });
+
+  it('turns read-only live when consent is withdrawn; sign-out deletes the local copy', async () => {
+    const doctor = await signUpPro(app, {
+      profession: 'medecin',
+      firstName: 'Luc',
+      lastName: 'Petit',
+    });
+    const { team } = await createTeam(doctor);
+    const page = await browser.newPage(app.baseUrl);
+    await signIn(page, doctor);
+    await openNotes(page, team.id);
+    await typeAtEnd(page, 'Écrit avant le retrait du consentement');
+    await noteStatus(page).filter({ hasText: 'Connecté · enregistré' }).waitFor(LIVE);
+    expect(await localCopies(page)).toEqual([`escap-note-${team.id}-plan`]);
+
+    expectStatus(await doctor.agent.post(`/api/teams/${team.id}/consent/withdraw`, {}), 200);
+    await noteStatus(page).filter({ hasText: 'Lecture seule' }).waitFor(LIVE);
+    await page.getByText('Consentement retiré — lecture seule').waitFor(LIVE);
+    expect(await editor(page).getAttribute('contenteditable')).toBe('false');
+    expect(await editor(page).getAttribute('aria-readonly')).toBe('true');
+    expect(await page.getByRole('toolbar').count()).toBe(0);
+    expect(await page.getByLabel('Nom de la version').count()).toBe(0);
+    await editor(page).getByText('Écrit avant le retrait du consentement').waitFor();
+    await expectNoHorizontalScroll(page);
+    await screenshot(page, '04-read-only-375');
+
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+    await expect.poll(() => localCopies(page)).toEqual([]);
+  });
+});
