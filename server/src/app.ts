@@ -196,6 +196,7 @@ export async function createApp({
       httpServer.closeAllConnections();
       await stopped;
       await registry.closeAll();
+      await notes.flushActivity().catch(() => undefined);
       await closeRedis?.();
       await db.close();
     })());

@@ -41,6 +41,18 @@ export type ReadOnlyReason = 'team_closed' | 'read_only' | undefined;
 
 const ACTIVITY_WINDOW_MS = 2 * 60_000;
 const ACTIVITY_TEXT_MAX = 280;
+const ACTIVITY_FLUSH_MS = 2_000;
+
+interface PendingActivity {
+  docId: string;
+  teamId: Types.ObjectId;
+  authorId: Types.ObjectId;
+  at: Date;
+  lastAt: Date;
+  edits: number;
+  inserted: string;
+  deleted: number;
+}
 
 /**
  * Shared care notes. Access goes through `TeamService.member` (404 for non-members); the
@@ -49,8 +61,10 @@ const ACTIVITY_TEXT_MAX = 280;
  */
 export class NoteService {
   private readonly now: () => Date;
-  /** The last activity write of each document and author, to chain the next one on. */
-  private readonly activityChains = new Map<string, Promise<void>>();
+  /** Activity gathered since the last write, per document and author. */
+  private readonly pendingActivity = new Map<string, PendingActivity>();
+  private activityTimer: NodeJS.Timeout | undefined;
+  private activityWrites: Promise<void> = Promise.resolve();
   constructor(private readonly deps: NoteServiceDeps) {
     this.now = deps.now ?? (() => new Date());
   }
@@ -134,66 +148,84 @@ export class NoteService {
   }
 
   /**
-   * Groups an author's edits of a minute or two into one "who wrote what" row. Runs one at a
-   * time per document and author: it reads the row then rewrites its text, and the acks of a
-   * burst of keystrokes (stored together) ran it concurrently, each overwriting the others'
-   * text or creating a row of its own.
+   * Counts an edit in its author's activity. Edits are gathered in memory and written every
+   * couple of seconds (and before activity is read, and at shutdown): one edit costs no
+   * database round trip of its own, and the rows of one author are written one at a time, so
+   * a burst cannot interleave them. The edit itself is stored before its acknowledgement; only
+   * the last seconds of this summary can be lost in a crash.
    */
   recordActivity(live: LiveDoc, effect: UpdateEffect, author: Professional): Promise<void> {
     // A sync that brought nothing new (a newcomer's, a repeat) is nobody's edit.
     if (!effect.changed) return Promise.resolve();
-    const key = `${live.id}:${author.id}`;
-    const done = (this.activityChains.get(key) ?? Promise.resolve()).then(() =>
-      this.writeActivity(live, effect, author),
-    );
-    const settled = done.catch(() => undefined);
-    this.activityChains.set(key, settled);
-    void settled.then(() => {
-      if (this.activityChains.get(key) === settled) this.activityChains.delete(key);
-    });
-    return done;
+    const key = `${live.id}|${author.id}`;
+    const now = this.now();
+    const entry = this.pendingActivity.get(key);
+    if (entry) {
+      entry.lastAt = now;
+      entry.edits += 1;
+      entry.inserted = (entry.inserted + effect.inserted).slice(0, ACTIVITY_TEXT_MAX);
+      entry.deleted += effect.deleted;
+    } else {
+      this.pendingActivity.set(key, {
+        docId: live.id,
+        teamId: live.teamId,
+        authorId: new Types.ObjectId(author.id),
+        at: now,
+        lastAt: now,
+        edits: 1,
+        inserted: effect.inserted.slice(0, ACTIVITY_TEXT_MAX),
+        deleted: effect.deleted,
+      });
+    }
+    if (!this.activityTimer) {
+      this.activityTimer = setTimeout(
+        () => void this.flushActivity().catch(() => undefined),
+        ACTIVITY_FLUSH_MS,
+      );
+      this.activityTimer.unref();
+    }
+    return Promise.resolve();
   }
 
-  private async writeActivity(
-    live: LiveDoc,
-    { inserted, deleted }: UpdateEffect,
-    author: Professional,
-  ): Promise<void> {
-    const now = this.now();
-    const authorId = new Types.ObjectId(author.id);
+  /** Writes the gathered activity; flushes run one after another. */
+  flushActivity(): Promise<void> {
+    clearTimeout(this.activityTimer);
+    this.activityTimer = undefined;
+    const batch = [...this.pendingActivity.values()];
+    this.pendingActivity.clear();
+    const run = this.activityWrites.then(async () => {
+      for (const entry of batch) await this.writeActivity(entry);
+    });
+    this.activityWrites = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writeActivity(entry: PendingActivity): Promise<void> {
     const { NoteActivity } = this.deps.models;
     const recent = await NoteActivity.findOne({
-      docId: live.id,
-      authorId,
-      lastAt: { $gte: new Date(now.getTime() - ACTIVITY_WINDOW_MS) },
+      docId: entry.docId,
+      authorId: entry.authorId,
+      lastAt: { $gte: new Date(entry.at.getTime() - ACTIVITY_WINDOW_MS) },
     })
       .sort({ lastAt: -1 })
       .lean();
     if (recent) {
-      const text = (recent.inserted ?? '') + inserted;
+      const text = (recent.inserted ?? '') + entry.inserted;
       await NoteActivity.updateOne(
         { _id: recent._id },
         {
-          $set: { lastAt: now, inserted: text.slice(0, ACTIVITY_TEXT_MAX) },
-          $inc: { edits: 1, deleted },
+          $set: { lastAt: entry.lastAt, inserted: text.slice(0, ACTIVITY_TEXT_MAX) },
+          $inc: { edits: entry.edits, deleted: entry.deleted },
         },
       );
     } else {
-      await NoteActivity.create({
-        docId: live.id,
-        teamId: live.teamId,
-        authorId,
-        at: now,
-        lastAt: now,
-        edits: 1,
-        inserted: inserted.slice(0, ACTIVITY_TEXT_MAX),
-        deleted,
-      });
+      await NoteActivity.create(entry);
     }
   }
 
   async activity(actor: Professional, address: NoteAddress): Promise<NoteActivityView[]> {
     const ctx = await this.deps.teams.member(actor, address.teamId);
+    await this.flushActivity();
     await this.deps.teams.audit(ctx, 'note.activity.read', `note:${address.doc}`);
     const rows = await this.deps.models.NoteActivity.find({ docId: noteDocId(address) })
       .sort({ lastAt: -1 })

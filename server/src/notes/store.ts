@@ -12,15 +12,13 @@ export interface StoredUpdate {
 /**
  * The note storage pair of house style 10: `load(docId)` gives every stored piece of a
  * document (snapshots then updates, to apply in any order), `store(docId, updates)` appends.
- * Writes of one document are grouped: updates that arrive while a write is in flight go out
- * together in the next `insertMany`, so a burst of keystrokes costs a few round trips, and
+ * Writes are grouped: updates that arrive while a write is in flight go out together in the
+ * next `insertMany`, so a burst of keystrokes (or of documents) costs a few round trips, and
  * each caller is resolved only when its own update is in the database.
  */
 export class NoteStore {
-  private readonly queues = new Map<
-    string,
-    { pending: Pending[]; writing: Promise<void> | undefined }
-  >();
+  private pending: Pending[] = [];
+  private writing: Promise<void> | undefined;
 
   constructor(private readonly models: NoteModels) {}
 
@@ -37,21 +35,16 @@ export class NoteStore {
   }
 
   store(docId: string, entry: StoredUpdate): Promise<void> {
-    let queue = this.queues.get(docId);
-    if (!queue) {
-      queue = { pending: [], writing: undefined };
-      this.queues.set(docId, queue);
-    }
-    const q = queue;
-    const done = new Promise<void>((resolve, reject) => q.pending.push({ entry, resolve, reject }));
-    if (!q.writing) q.writing = this.drain(docId, q);
+    const done = new Promise<void>((resolve, reject) =>
+      this.pending.push({ docId, entry, resolve, reject }),
+    );
+    this.writing ??= this.drain();
     return done;
   }
 
-  /** Resolves once every write queued so far is settled (shutdown, unload). */
-  async flush(docId?: string): Promise<void> {
-    const queues = docId ? [this.queues.get(docId)] : [...this.queues.values()];
-    await Promise.all(queues.map((q) => q?.writing ?? Promise.resolve()));
+  /** Resolves once every write queued so far is settled (shutdown, unload, no-op edits). */
+  async flush(_docId?: string): Promise<void> {
+    await this.writing;
   }
 
   /**
@@ -80,15 +73,18 @@ export class NoteStore {
     return { merged: updates.length, bytes: state.byteLength };
   }
 
-  private async drain(
-    docId: string,
-    q: { pending: Pending[]; writing: Promise<void> | undefined },
-  ): Promise<void> {
-    while (q.pending.length > 0) {
-      const batch = q.pending.splice(0, q.pending.length);
+  /**
+   * One writer for all documents: the updates queued while a write is in flight go out
+   * together in the next `insertMany`, whatever their document, so the number of database
+   * round trips follows the write latency, not the number of edits or of documents.
+   */
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
       try {
         await this.models.NoteUpdate.insertMany(
-          batch.map(({ entry }) => ({ docId, ...entry, update: Buffer.from(entry.update) })),
+          batch.map(({ docId, entry }) => ({ docId, ...entry, update: Buffer.from(entry.update) })),
           { ordered: true },
         );
         for (const p of batch) p.resolve();
@@ -96,12 +92,12 @@ export class NoteStore {
         for (const p of batch) p.reject(err);
       }
     }
-    q.writing = undefined;
-    this.queues.delete(docId);
+    this.writing = undefined;
   }
 }
 
 interface Pending {
+  docId: string;
   entry: StoredUpdate;
   resolve: () => void;
   reject: (err: unknown) => void;
