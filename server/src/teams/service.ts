@@ -176,7 +176,10 @@ export class TeamService {
   /** Loads a team for a current member (404 for anyone else), its term settled first. */
   async member(actor: Professional, teamId: string): Promise<MemberContext> {
     const ctx = await loadAsMember(this.deps.models, teamId, actor);
-    if (await this.settleEndedTerms([ctx.team._id]))
+    const { status, termEndsAt } = ctx.team;
+    // Only an active team whose term has run out needs settling (no query otherwise).
+    const ended = status === 'active' && termEndsAt != null && termEndsAt <= this.now();
+    if (ended && (await this.settleEndedTerms([ctx.team._id])))
       return loadAsMember(this.deps.models, teamId, actor);
     return ctx;
   }
