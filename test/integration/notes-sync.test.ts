@@ -72,4 +72,22 @@ describe('notes: sync details', () => {
     expect(a.text()).toContain('De nouveau modifiable');
     a.close();
   });
+
+  it('shows a newcomer who is already here, from the server, without anyone answering', async () => {
+    const { team, creator, nurse } = await activeTeam(t);
+    const a = openNote(creator.agent, team.id);
+    await waitFor(() => a.provider.synced);
+    a.provider.awareness.setLocalStateField('cursor', { at: 3 });
+    await new Promise((r) => setTimeout(r, 100));
+    const sentByA = () => a.provider.awareness.getLocalState();
+    const b = openNote(nurse.agent, team.id);
+    await waitFor(() => b.provider.awareness.getStates().has(a.doc.clientID), 2_000);
+    const seen = b.provider.awareness.getStates().get(a.doc.clientID) as {
+      user?: { name?: string };
+    };
+    expect(seen.user?.name).toBe(`${creator.input.firstName} ${creator.input.lastName}`);
+    expect(sentByA()).not.toBeNull();
+    a.close();
+    b.close();
+  });
 });

@@ -43,6 +43,11 @@ export function noteSocketFeature(
   const open = new WeakMap<AppSocket, Map<string, OpenNote>>();
   /** Per document, which socket introduced each awareness client id. */
   const owners = new Map<string, Map<number, string>>();
+  /**
+   * Per document, the last awareness update of each socket, sent to newcomers so that they see
+   * who is here at once (the clients do not answer arrivals: that would be N² messages each).
+   */
+  const presence = new Map<string, Map<string, Uint8Array>>();
 
   if (opts.multiInstance) {
     // Another instance applied an edit: keep this instance's copy of the document current.
@@ -65,6 +70,9 @@ export function noteSocketFeature(
     const docOwners = owners.get(note.live.id);
     for (const client of note.awareness.keys()) docOwners?.delete(client);
     if (docOwners?.size === 0) owners.delete(note.live.id);
+    const docPresence = presence.get(note.live.id);
+    docPresence?.delete(socket.id);
+    if (docPresence?.size === 0) presence.delete(note.live.id);
     if (note.awareness.size > 0) {
       socket
         .to(noteRoom(note.address))
@@ -94,6 +102,10 @@ export function noteSocketFeature(
             registry.subscribe(live);
             void socket.join(noteRoom(address));
             ack({ ok: true, data: { readOnly: readOnly !== undefined, messages } });
+            // Who is already here: the last state of every other socket on this instance.
+            for (const [id, update] of presence.get(docId) ?? []) {
+              if (id !== socket.id) socket.emit('note:awareness', { ...address, update });
+            }
           })
           .catch((err: unknown) => fail(ack, err, log));
       });
@@ -170,6 +182,9 @@ export function noteSocketFeature(
           if (owner !== undefined && owner !== socket.id) return;
         }
         for (const client of stamped.clients.keys()) docOwners.set(client, socket.id);
+        const docPresence = presence.get(note.live.id) ?? new Map<string, Uint8Array>();
+        presence.set(note.live.id, docPresence);
+        docPresence.set(socket.id, stamped.update);
         for (const [client, clock] of stamped.clients) note.awareness.set(client, clock);
         socket.to(noteRoom(address)).emit('note:awareness', { ...address, update: stamped.update });
       });

@@ -260,12 +260,9 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
 
   private readonly onRemoteAwareness: ServerToClientEvents['note:awareness'] = (payload) => {
     if (!this.isMine(payload)) return;
-    const before = new Set(this.awareness.getStates().keys());
+    // The server sends a newcomer the states it holds; nobody needs to answer arrivals (with
+    // N clients that would be N² messages per arrival).
     awarenessProtocol.applyAwarenessUpdate(this.awareness, toBytes(payload.update), 'remote');
-    // The server keeps no awareness: someone who just arrived learns about us only if we
-    // answer (they answer in turn, with a clock we already have, which ends the exchange).
-    const arrived = [...this.awareness.getStates().keys()].some((id) => !before.has(id));
-    if (arrived && this.awareness.getLocalState() !== null) this.sendAwareness([this.doc.clientID]);
   };
 
   private readonly onClosed: ServerToClientEvents['note:closed'] = (payload) => {
