@@ -47,10 +47,21 @@ async function openNotes(page: Page, teamId: string): Promise<void> {
 
 /** Types at the end of the note, in a paragraph of its own. */
 async function typeAtEnd(page: Page, text: string): Promise<void> {
-  // A click in the blank space under the last paragraph puts the caret at the end.
-  const box = await editor(page).boundingBox();
-  await editor(page).click({ position: { x: 12, y: (box?.height ?? 40) - 12 } });
-  await page.keyboard.press('Control+End');
+  // Focus the editor, then put the caret at the end of its last block through the DOM
+  // selection, which ProseMirror follows (a click position or Ctrl+End raced with re-renders,
+  // e.g. when the offline banner appears, and sometimes left the caret at the start).
+  await editor(page).locator(':scope > *').last().click();
+  await page.evaluate(() => {
+    const last = document.querySelector('.ProseMirror')?.lastElementChild;
+    if (!last) return;
+    const range = document.createRange();
+    range.selectNodeContents(last);
+    range.collapse(false);
+    const selection = window.getSelection();
+    selection?.removeAllRanges();
+    selection?.addRange(range);
+  });
+  await page.waitForTimeout(100);
   await page.keyboard.press('Enter');
   await page.keyboard.type(text);
 }
