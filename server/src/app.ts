@@ -12,6 +12,8 @@ import { authRoutes } from './auth/routes.js';
 import { AuthService } from './auth/service.js';
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottlePolicy } from './auth/throttle.js';
 import type { Config } from './config.js';
+import { registerContributionModel } from './contributions/model.js';
+import { Contributions } from './contributions/service.js';
 import { ensureIndexes } from './db/connection.js';
 import { healthRoutes } from './health/routes.js';
 import { errorHandler, notFound } from './http/errors.js';
@@ -21,6 +23,8 @@ import { registerInvitationModel } from './invitations/model.js';
 import { invitationRoutes } from './invitations/routes.js';
 import { InvitationService } from './invitations/service.js';
 import { safeError, type Logger } from './logger.js';
+import { registerNotificationModel } from './notifications/model.js';
+import { Notifications } from './notifications/service.js';
 import { registerNoteModels } from './notes/model.js';
 import { DocRegistry } from './notes/registry.js';
 import { noteRoutes } from './notes/routes.js';
@@ -59,6 +63,8 @@ export interface App {
     teams: TeamService;
     invitations: InvitationService;
     notes: NoteService;
+    contributions: Contributions;
+    notifications: Notifications;
   };
   /** Idempotent, ordered shutdown: stop accepting, close sockets, close the database. */
   close(): Promise<void>;
@@ -76,6 +82,8 @@ export async function createApp({
   const Invitation = registerInvitationModel(db);
   const noteModels = registerNoteModels(db);
   const audit = new AuditLog(registerAuditModel(db));
+  const contributions = new Contributions(registerContributionModel(db), config.ledger.timeZone);
+  const Notification = registerNotificationModel(db);
   await ensureIndexes(db);
 
   const auth = new AuthService({
@@ -112,6 +120,11 @@ export async function createApp({
     config.notes.maxUpdateBytes,
   );
   const live = new TeamLive(io);
+  const notifications = new Notifications({
+    Notification,
+    Professional: models.Professional,
+    io,
+  });
   const invitations = new InvitationService({
     models: teamModels,
     Invitation,
@@ -144,6 +157,7 @@ export async function createApp({
     registry,
     store: noteStore,
     limits: config.notes,
+    contributions,
   });
   socketFeatures.push(
     teamSocketFeature(teamModels, teams),
@@ -201,5 +215,10 @@ export async function createApp({
       await db.close();
     })());
 
-  return { httpServer, io, services: { auth, teams, invitations, notes }, close };
+  return {
+    httpServer,
+    io,
+    services: { auth, teams, invitations, notes, contributions, notifications },
+    close,
+  };
 }

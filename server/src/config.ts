@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import type { LedgerSettings } from '../../shared/src/rules/ledger-settings.js';
 import { NOTE_LIMITS } from '../../shared/src/notes.js';
 
 const bool = z
@@ -51,7 +52,30 @@ const envSchema = z.object({
     .default(NOTE_LIMITS.maxDocBytes),
   /** Stored updates of a note after which they are merged into a snapshot. */
   NOTE_COMPACT_AFTER: z.coerce.number().int().min(2).max(1_000_000).default(500),
+  /** Participation ledger: calendar years are counted in this IANA time zone. */
+  LEDGER_TIME_ZONE: z
+    .string()
+    .refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/Paris' })
+    .default('Europe/Paris'),
+  /** An ESCAP counts only if the professional contributed to it that year. */
+  LEDGER_REQUIRE_CONTRIBUTION: bool.default(true),
+  /** ESCAPs needed for the bonus, and the two amounts (EUR). */
+  LEDGER_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
+  LEDGER_BASE_EUR: z.coerce.number().min(0).max(100_000).default(100),
+  LEDGER_BONUS_EUR: z.coerce.number().min(0).max(100_000).default(100),
+  /** E-mail notifications: sent only when an SMTP server is configured. */
+  SMTP_URL: z.url().optional(),
+  SMTP_FROM: z.string().min(3).default('ESCAP <no-reply@escap.local>'),
 });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -72,6 +96,9 @@ export interface Config {
   invitationTtlMs: number;
   publicUrl: string | undefined;
   notes: { maxUpdateBytes: number; maxDocBytes: number; compactAfter: number };
+  ledger: LedgerSettings;
+  /** undefined: no e-mail is ever sent (and nothing fails for it). */
+  smtp: { url: string; from: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -127,5 +154,13 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
       maxDocBytes: e.NOTE_MAX_DOC_BYTES,
       compactAfter: e.NOTE_COMPACT_AFTER,
     },
+    ledger: {
+      timeZone: e.LEDGER_TIME_ZONE,
+      requireContribution: e.LEDGER_REQUIRE_CONTRIBUTION,
+      threshold: e.LEDGER_THRESHOLD,
+      baseAmount: e.LEDGER_BASE_EUR,
+      bonusAmount: e.LEDGER_BONUS_EUR,
+    },
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
   };
 }

@@ -2,6 +2,7 @@ import type { Ack } from './errors.js';
 import type { Professional } from './schemas/auth.js';
 import type { TeamStatus } from './rules/activation.js';
 import type { NoteAddress } from './notes.js';
+import type { NotificationView } from './notifications.js';
 import type { InboxInvitationView, NoteJoinView, TeamView } from './views.js';
 
 /**
@@ -24,6 +25,8 @@ export interface ServerToClientEvents {
   'invitation:received': (payload: InboxInvitationView) => void;
   /** One of the receiver's pending invitations is no longer pending (cancelled, answered elsewhere). */
   'invitation:closed': (payload: { id: string }) => void;
+  /** A new notification for the receiver (invitation, mention, task, status, term ending). */
+  'notification:new': (payload: NotificationView) => void;
   /** A member's edit of a note (Yjs update), with its author as the server knows them. */
   'note:update': (
     payload: NoteAddress & { update: Uint8Array; author: { id: string; name: string } },

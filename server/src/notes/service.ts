@@ -12,6 +12,7 @@ import type {
   NoteVersionView,
 } from '../../../shared/src/views.js';
 import type { ProfessionalDoc } from '../auth/model.js';
+import type { Contributions } from '../contributions/service.js';
 import { AppError, notFound } from '../http/errors.js';
 import { parseObjectId, requireWritable, type MemberContext } from '../teams/access.js';
 import type { TeamService } from '../teams/service.js';
@@ -33,6 +34,8 @@ export interface NoteServiceDeps {
   registry: DocRegistry;
   store: NoteStore;
   limits: NoteLimits;
+  /** Each new editing session (a new activity row) is one contribution of its author. */
+  contributions: Contributions;
   now?: () => Date;
 }
 
@@ -220,6 +223,7 @@ export class NoteService {
       );
     } else {
       await NoteActivity.create(entry);
+      await this.deps.contributions.record(entry.teamId, entry.authorId, 'note', entry.at);
     }
   }
 

@@ -1,0 +1,57 @@
+import { Types, type Model } from 'mongoose';
+import type { ContributionKind } from '../../../shared/src/contributions.js';
+import { yearOf } from '../../../shared/src/time.js';
+import type { ContributionCounterDoc } from './model.js';
+
+/**
+ * Records contributions (note editing sessions, messages, task changes) as per-member, per-year
+ * counters. Called by the features where contributions happen, after their own write
+ * succeeded: a contribution is counted only once it exists.
+ */
+export class Contributions {
+  constructor(
+    private readonly Counter: Model<ContributionCounterDoc>,
+    private readonly timeZone: string,
+  ) {}
+
+  async record(
+    teamId: Types.ObjectId | string,
+    professionalId: Types.ObjectId | string,
+    kind: ContributionKind,
+    at: Date,
+    count = 1,
+  ): Promise<void> {
+    const filter = {
+      professionalId: new Types.ObjectId(String(professionalId)),
+      teamId: new Types.ObjectId(String(teamId)),
+      year: yearOf(at, this.timeZone),
+    };
+    // $min/$max would keep first/last times in one write, but not every engine we run on
+    // has them (database.md): the counter is upserted, then the times widened if needed,
+    // which is rare since contributions are recorded as they happen.
+    const update = {
+      $inc: { [kind]: count, total: count },
+      $setOnInsert: { firstAt: at, lastAt: at },
+    };
+    let row: { firstAt: Date; lastAt: Date } | null;
+    try {
+      row = await this.Counter.findOneAndUpdate(filter, update, { upsert: true, new: true }).lean();
+    } catch (err) {
+      // Two first contributions at once: both upserts try to insert, the unique index lets
+      // one through; the other is now a plain update.
+      if ((err as { code?: number }).code !== 11000) throw err;
+      row = await this.Counter.findOneAndUpdate(filter, update, { new: true }).lean();
+    }
+    if (row && row.lastAt < at) {
+      await this.Counter.updateOne({ ...filter, lastAt: { $lt: at } }, { $set: { lastAt: at } });
+    }
+    if (row && row.firstAt > at) {
+      await this.Counter.updateOne({ ...filter, firstAt: { $gt: at } }, { $set: { firstAt: at } });
+    }
+  }
+
+  /** The counters of one professional for one year (one row per team). */
+  forProfessional(professionalId: string, year: number) {
+    return this.Counter.find({ professionalId: new Types.ObjectId(professionalId), year }).lean();
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Calendar years of the participation ledger are counted in Europe/Paris time (a setting):
+ * an edit at 23:30 UTC on 31 December already belongs to the next year in Paris.
+ */
+export const LEDGER_TIME_ZONE = 'Europe/Paris';
+
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = partsFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    partsFormatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** Wall-clock fields of an instant in a time zone. */
+function wallClock(at: Date, timeZone: string) {
+  const parts: Record<string, number> = {};
+  for (const p of formatter(timeZone).formatToParts(at)) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  return parts as {
+    year: number;
+    month: number;
+    day: number;
+    hour: number;
+    minute: number;
+    second: number;
+  };
+}
+
+/** The calendar year an instant belongs to in the given zone. */
+export function yearOf(at: Date, timeZone = LEDGER_TIME_ZONE): number {
+  return wallClock(at, timeZone).year;
+}
+
+/** The instant of local midnight starting 1 January of `year` in the zone. */
+export function yearStart(year: number, timeZone = LEDGER_TIME_ZONE): Date {
+  // Guess UTC midnight, then correct by the zone's offset at that instant (twice: the offset
+  // can differ on either side of a change; 1 January is far from any, but stay exact).
+  let guess = Date.UTC(year, 0, 1);
+  for (let i = 0; i < 2; i++) {
+    const w = wallClock(new Date(guess), timeZone);
+    const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+    guess += Date.UTC(year, 0, 1) - asUtc;
+  }
+  return new Date(guess);
+}
+
+/** [start, end) of a calendar year in the zone. */
+export function yearBounds(year: number, timeZone = LEDGER_TIME_ZONE): { start: Date; end: Date } {
+  return { start: yearStart(year, timeZone), end: yearStart(year + 1, timeZone) };
+}
