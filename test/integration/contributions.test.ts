@@ -16,9 +16,19 @@ afterEach(() => {
   for (const n of notes.splice(0)) n.close();
 });
 
+interface CounterRow {
+  year: number;
+  teamId: Types.ObjectId;
+  note: number;
+  message: number;
+  task: number;
+  total: number;
+  firstAt: Date;
+  lastAt: Date;
+}
 const counters = (proId: string) =>
   t.db
-    .collection('contributioncounters')
+    .collection<CounterRow>('contributioncounters')
     .find({ professionalId: new Types.ObjectId(proId) })
     .toArray();
 
