@@ -17,10 +17,20 @@ describe('matchRoute', () => {
     expect(matchRoute('/escap/abc/journal')).toEqual({ name: 'audit', id: 'abc' });
     expect(matchRoute('/escap/abc/notes/')).toEqual({ name: 'notes', id: 'abc' });
     expect(matchRoute(paths.notes('a b'))).toEqual({ name: 'notes', id: 'a b' });
+    expect(matchRoute(paths.chat('abc'))).toEqual({ name: 'chat', id: 'abc' });
+    expect(matchRoute(paths.tasks('abc'))).toEqual({ name: 'tasks', id: 'abc' });
+    expect(matchRoute('/escap/abc/constructor')).toEqual({ name: 'unknown' });
     expect(matchRoute('/invitation/tok_EN-123')).toEqual({
       name: 'invitation',
       token: 'tok_EN-123',
     });
+  });
+
+  it('matches the personal and platform pages', () => {
+    expect(matchRoute(paths.notifications)).toEqual({ name: 'notifications' });
+    expect(matchRoute('/participation')).toEqual({ name: 'ledger' });
+    expect(matchRoute('/gestion/participation/')).toEqual({ name: 'report' });
+    expect(matchRoute(paths.verify('AB12-CD34'))).toEqual({ name: 'verify', code: 'AB12-CD34' });
   });
 
   it('does not match anything else', () => {

@@ -7,16 +7,35 @@ export type Match =
   | { name: 'team'; id: string }
   | { name: 'audit'; id: string }
   | { name: 'notes'; id: string }
+  | { name: 'chat'; id: string }
+  | { name: 'tasks'; id: string }
+  | { name: 'notifications' }
+  | { name: 'ledger' }
+  | { name: 'report' }
+  | { name: 'verify'; code: string }
   | { name: 'invitation'; token: string }
   | { name: 'unknown' };
 
-/** Pages shown to anyone: signed out, or signed in (the invitation link page). */
-export const PUBLIC_PAGES: ReadonlySet<Match['name']> = new Set(['signin', 'signup', 'invitation']);
+/** Pages shown to anyone: signed out, or signed in (invitation links, statement checks). */
+export const PUBLIC_PAGES: ReadonlySet<Match['name']> = new Set([
+  'signin',
+  'signup',
+  'invitation',
+  'verify',
+]);
+
+/** Pages under /escap/:id/, by their last segment. */
+const TEAM_PAGES = {
+  journal: 'audit',
+  notes: 'notes',
+  discussion: 'chat',
+  taches: 'tasks',
+} as const;
 
 const TEAM = /^\/escap\/([^/]+)$/;
-const AUDIT = /^\/escap\/([^/]+)\/journal$/;
-const NOTES = /^\/escap\/([^/]+)\/notes$/;
+const TEAM_PAGE = /^\/escap\/([^/]+)\/([a-z]+)$/;
 const INVITATION = /^\/invitation\/([^/]+)$/;
+const VERIFY = /^\/verification\/([^/]+)$/;
 
 function segment(raw: string): string | undefined {
   try {
@@ -37,19 +56,27 @@ export function matchRoute(path: string): Match {
       return { name: 'signup' };
     case '/escap/nouvelle':
       return { name: 'create' };
+    case '/notifications':
+      return { name: 'notifications' };
+    case '/participation':
+      return { name: 'ledger' };
+    case '/gestion/participation':
+      return { name: 'report' };
   }
-  let m = AUDIT.exec(trimmed);
+  let m = TEAM_PAGE.exec(trimmed);
+  const page = m?.[2] as keyof typeof TEAM_PAGES | undefined;
   let value = m?.[1] !== undefined ? segment(m[1]) : undefined;
-  if (value) return { name: 'audit', id: value };
-  m = NOTES.exec(trimmed);
-  value = m?.[1] !== undefined ? segment(m[1]) : undefined;
-  if (value) return { name: 'notes', id: value };
+  if (value && page && Object.hasOwn(TEAM_PAGES, page))
+    return { name: TEAM_PAGES[page], id: value };
   m = TEAM.exec(trimmed);
   value = m?.[1] !== undefined ? segment(m[1]) : undefined;
   if (value) return { name: 'team', id: value };
   m = INVITATION.exec(trimmed);
   value = m?.[1] !== undefined ? segment(m[1]) : undefined;
   if (value) return { name: 'invitation', token: value };
+  m = VERIFY.exec(trimmed);
+  value = m?.[1] !== undefined ? segment(m[1]) : undefined;
+  if (value) return { name: 'verify', code: value };
   return { name: 'unknown' };
 }
 
@@ -59,6 +86,14 @@ export const paths = {
   team: (id: string) => `/escap/${encodeURIComponent(id)}`,
   audit: (id: string) => `/escap/${encodeURIComponent(id)}/journal`,
   notes: (id: string) => `/escap/${encodeURIComponent(id)}/notes`,
+  chat: (id: string) => `/escap/${encodeURIComponent(id)}/discussion`,
+  tasks: (id: string) => `/escap/${encodeURIComponent(id)}/taches`,
+  notifications: '/notifications',
+  /** The professional's participation dashboard; `year` opens an earlier year. */
+  ledger: (year?: number) => (year ? `/participation?annee=${year}` : '/participation'),
+  report: (year?: number) =>
+    year ? `/gestion/participation?annee=${year}` : '/gestion/participation',
+  verify: (code: string) => `/verification/${encodeURIComponent(code)}`,
   invitation: (token: string) => `/invitation/${encodeURIComponent(token)}`,
   /** Sign-in or sign-up that comes back to an invitation link afterwards. */
   signIn: (invitation?: string) =>
