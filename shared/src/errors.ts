@@ -32,6 +32,13 @@ export const ERROR_MESSAGES = {
   invalid_update: 'Modification refusée : données invalides.',
   not_joined: "Le document n'est pas ouvert.",
   not_yet_active: "L'ESCAP n'a pas encore été active : il n'y a pas de terme à renouveler.",
+  task_conflict:
+    'Cette tâche a été modifiée entre-temps par un autre membre : vérifiez-la puis recommencez.',
+  assignee_not_member: 'La tâche doit être confiée à un membre actuel de l’équipe.',
+  not_task_creator: 'Seul le membre qui a créé cette tâche peut la supprimer.',
+  message_empty: 'Le message est vide.',
+  message_too_long: 'Le message est trop long (4 000 caractères au plus).',
+  invalid_message: 'Message refusé : données invalides.',
   database_unavailable: 'Le service est momentanément indisponible.',
   internal_error: 'Une erreur inattendue est survenue. Veuillez réessayer.',
 } as const;

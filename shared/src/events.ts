@@ -3,6 +3,7 @@ import type { Professional } from './schemas/auth.js';
 import type { TeamStatus } from './rules/activation.js';
 import type { NoteAddress } from './notes.js';
 import type { NotificationView } from './notifications.js';
+import type { TaskChange } from './tasks.js';
 import type { InboxInvitationView, NoteJoinView, TeamView } from './views.js';
 
 /**
@@ -27,6 +28,8 @@ export interface ServerToClientEvents {
   'invitation:closed': (payload: { id: string }) => void;
   /** A new notification for the receiver (invitation, mention, task, status, term ending). */
   'notification:new': (payload: NotificationView) => void;
+  /** A task of a team the receiver belongs to was created, changed or deleted. */
+  'task:changed': (payload: TaskChange) => void;
   /** A member's edit of a note (Yjs update), with its author as the server knows them. */
   'note:update': (
     payload: NoteAddress & { update: Uint8Array; author: { id: string; name: string } },
