@@ -51,14 +51,46 @@ describe('contribution counters', () => {
     expect(rows[0]?.lastAt.toISOString()).toBe('2026-12-31T22:30:00.000Z');
   });
 
+  it('records a batch in one bulk write, racing single records without losing any', async () => {
+    const { team, creator, nurse } = await activeTeam(t);
+    const { contributions } = t.app.services;
+    const base = Date.parse('2026-05-10T08:00:00Z');
+    const batch = [nurse, creator, nurse].map((pro, i) => ({
+      teamId: team.id,
+      professionalId: pro.id,
+      kind: 'note' as const,
+      at: new Date(base + i * 60_000),
+    }));
+    // Single records of the same counters at the same time: one side loses the insert race.
+    await Promise.all([
+      contributions.recordMany(batch),
+      contributions.record(team.id, nurse.id, 'message', new Date(base - 60_000)),
+      contributions.record(team.id, creator.id, 'task', new Date(base + 10 * 60_000)),
+    ]);
+    const [nurseRows, creatorRows] = await Promise.all([counters(nurse.id), counters(creator.id)]);
+    expect(nurseRows.map((r) => [r.note, r.message, r.task, r.total])).toEqual([[2, 1, 0, 3]]);
+    expect(creatorRows.map((r) => [r.note, r.message, r.task, r.total])).toEqual([[1, 0, 1, 2]]);
+    expect(nurseRows[0]?.firstAt.toISOString()).toBe('2026-05-10T07:59:00.000Z');
+    expect(nurseRows[0]?.lastAt.toISOString()).toBe('2026-05-10T08:02:00.000Z');
+    expect(creatorRows[0]?.lastAt.toISOString()).toBe('2026-05-10T08:10:00.000Z');
+  });
+
   it('counts a note editing session as one contribution of its author', async () => {
     const { team, nurse } = await activeTeam(t);
     const note = await WireNote.open(nurse, team.id);
     notes.push(note);
+    // Flushed between edits: later flushes extend the row the first one opened.
     for (const word of ['Pansement ', 'quotidien ', 'à domicile.']) {
       expect(await note.send(note.append(word))).toMatchObject({ ok: true });
+      await t.app.services.notes.flushActivity();
     }
-    await t.app.services.notes.flushActivity();
+    const activity = await t.db
+      .collection<{ edits: number; inserted: string }>('noteactivities')
+      .find({ authorId: new Types.ObjectId(nurse.id) })
+      .toArray();
+    expect(activity.map((a) => [a.edits, a.inserted])).toEqual([
+      [3, 'Pansement quotidien à domicile.'],
+    ]);
     const rows = await counters(nurse.id);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ note: 1, total: 1, teamId: new Types.ObjectId(team.id) });

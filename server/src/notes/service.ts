@@ -12,7 +12,7 @@ import type {
   NoteVersionView,
 } from '../../../shared/src/views.js';
 import type { ProfessionalDoc } from '../auth/model.js';
-import type { Contributions } from '../contributions/service.js';
+import type { ContributionInput, Contributions } from '../contributions/service.js';
 import { AppError, notFound } from '../http/errors.js';
 import { parseObjectId, requireWritable, type MemberContext } from '../teams/access.js';
 import type { TeamService } from '../teams/service.js';
@@ -46,6 +46,16 @@ const ACTIVITY_WINDOW_MS = 2 * 60_000;
 const ACTIVITY_TEXT_MAX = 280;
 const ACTIVITY_FLUSH_MS = 2_000;
 
+/** The row an author's next edits of a document extend, while within the window. */
+interface OpenActivityRow {
+  id: Types.ObjectId;
+  lastAt: Date;
+  inserted: string;
+}
+
+const activityKey = (e: { docId: string; authorId: Types.ObjectId }) =>
+  `${e.docId}|${String(e.authorId)}`;
+
 interface PendingActivity {
   docId: string;
   teamId: Types.ObjectId;
@@ -68,6 +78,8 @@ export class NoteService {
   private readonly pendingActivity = new Map<string, PendingActivity>();
   private activityTimer: NodeJS.Timeout | undefined;
   private activityWrites: Promise<void> = Promise.resolve();
+  /** Per document and author, the activity row written last (see `writeActivity`). */
+  private readonly openRows = new Map<string, OpenActivityRow>();
   constructor(private readonly deps: NoteServiceDeps) {
     this.now = deps.now ?? (() => new Date());
   }
@@ -196,34 +208,83 @@ export class NoteService {
     this.activityTimer = undefined;
     const batch = [...this.pendingActivity.values()];
     this.pendingActivity.clear();
-    const run = this.activityWrites.then(async () => {
-      for (const entry of batch) await this.writeActivity(entry);
-    });
+    const run = this.activityWrites.then(() => this.writeActivity(batch));
     this.activityWrites = run.catch(() => undefined);
     return run;
   }
 
-  private async writeActivity(entry: PendingActivity): Promise<void> {
+  /**
+   * One bulk write per flush: each entry extends its author's current row (known from the
+   * last flush, or looked up once after a restart) or opens a new one, which is a new
+   * contribution. With a thousand people typing this is two round trips every two seconds,
+   * not two per author.
+   */
+  private async writeActivity(batch: PendingActivity[]): Promise<void> {
+    if (batch.length === 0) return;
     const { NoteActivity } = this.deps.models;
-    const recent = await NoteActivity.findOne({
-      docId: entry.docId,
-      authorId: entry.authorId,
-      lastAt: { $gte: new Date(entry.at.getTime() - ACTIVITY_WINDOW_MS) },
+    await this.lookUpOpenRows(batch);
+    const ops: Parameters<typeof NoteActivity.bulkWrite>[0] = [];
+    const opened: ContributionInput[] = [];
+    const rows = new Map<string, OpenActivityRow>();
+    for (const entry of batch) {
+      const key = activityKey(entry);
+      const row = this.openRows.get(key);
+      if (row && row.lastAt.getTime() >= entry.at.getTime() - ACTIVITY_WINDOW_MS) {
+        const inserted = (row.inserted + entry.inserted).slice(0, ACTIVITY_TEXT_MAX);
+        ops.push({
+          updateOne: {
+            filter: { _id: row.id },
+            update: {
+              $set: { lastAt: entry.lastAt, inserted },
+              $inc: { edits: entry.edits, deleted: entry.deleted },
+            },
+          },
+        });
+        rows.set(key, { id: row.id, lastAt: entry.lastAt, inserted });
+      } else {
+        const id = new Types.ObjectId();
+        ops.push({ insertOne: { document: { _id: id, ...entry } } });
+        opened.push({
+          teamId: entry.teamId,
+          professionalId: entry.authorId,
+          kind: 'note',
+          at: entry.at,
+        });
+        rows.set(key, { id, lastAt: entry.lastAt, inserted: entry.inserted });
+      }
+    }
+    await NoteActivity.bulkWrite(ops, { ordered: true });
+    for (const [key, row] of rows) this.openRows.set(key, row);
+    await this.deps.contributions.recordMany(opened);
+    // Rows that can no longer be extended need not be remembered.
+    const horizon = this.now().getTime() - ACTIVITY_WINDOW_MS;
+    for (const [key, row] of this.openRows)
+      if (row.lastAt.getTime() < horizon) this.openRows.delete(key);
+  }
+
+  /** Entries whose author's current row this instance does not know (first flush, restart). */
+  private async lookUpOpenRows(batch: PendingActivity[]): Promise<void> {
+    const unknown = batch.filter((e) => !this.openRows.has(activityKey(e)));
+    if (unknown.length === 0) return;
+    const since = Math.min(...unknown.map((e) => e.at.getTime())) - ACTIVITY_WINDOW_MS;
+    const found = await this.deps.models.NoteActivity.find({
+      docId: { $in: [...new Set(unknown.map((e) => e.docId))] },
+      authorId: {
+        $in: [...new Set(unknown.map((e) => String(e.authorId)))].map(
+          (id) => new Types.ObjectId(id),
+        ),
+      },
+      lastAt: { $gte: new Date(since) },
     })
-      .sort({ lastAt: -1 })
+      .sort({ lastAt: 1 })
       .lean();
-    if (recent) {
-      const text = (recent.inserted ?? '') + entry.inserted;
-      await NoteActivity.updateOne(
-        { _id: recent._id },
-        {
-          $set: { lastAt: entry.lastAt, inserted: text.slice(0, ACTIVITY_TEXT_MAX) },
-          $inc: { edits: entry.edits, deleted: entry.deleted },
-        },
-      );
-    } else {
-      await NoteActivity.create(entry);
-      await this.deps.contributions.record(entry.teamId, entry.authorId, 'note', entry.at);
+    // Sorted by time: the latest row of each author and document wins.
+    for (const row of found) {
+      this.openRows.set(activityKey(row), {
+        id: row._id,
+        lastAt: row.lastAt,
+        inserted: row.inserted ?? '',
+      });
     }
   }
 
