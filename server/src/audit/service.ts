@@ -9,6 +9,11 @@ export interface AuditRecord {
   detail?: string;
 }
 
+interface Settle {
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
 export type AuditAction =
   | 'team.create'
   | 'team.list'
@@ -31,7 +36,15 @@ export type AuditAction =
   | 'note.edit'
   | 'note.activity.read'
   | 'note.version.create'
-  | 'note.version.read';
+  | 'note.version.read'
+  | 'message.list'
+  | 'message.send'
+  | 'task.list'
+  | 'task.create'
+  | 'task.update'
+  | 'task.complete'
+  | 'task.reopen'
+  | 'task.delete';
 
 export const AUDIT_LABELS: Record<AuditAction, string> = {
   'team.create': "Création de l'ESCAP",
@@ -56,19 +69,52 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'note.activity.read': 'Consultation des dernières modifications',
   'note.version.create': 'Création d’une version des notes',
   'note.version.read': 'Consultation d’une version des notes',
+  'message.list': 'Consultation de la discussion',
+  'message.send': 'Message envoyé dans la discussion',
+  'task.list': 'Consultation des tâches',
+  'task.create': 'Création d’une tâche',
+  'task.update': 'Modification d’une tâche',
+  'task.complete': 'Tâche terminée',
+  'task.reopen': 'Tâche rouverte',
+  'task.delete': 'Suppression d’une tâche',
 };
 
-/** Append-only audit log: this service has no update and no delete, by design. */
+/**
+ * Append-only audit log: this service has no update and no delete, by design.
+ * Writes are grouped: records that arrive while a write is in flight go out together in the
+ * next `insertMany`, so a crowd opening notes at once costs a few round trips, and each caller
+ * is resolved only once its own records are in the database (the access is then answered).
+ */
 export class AuditLog {
+  private pending: { docs: (AuditRecord & { at: Date })[]; done: Settle }[] = [];
+  private writing: Promise<void> | undefined;
+
   constructor(
     private readonly entries: Model<AuditEntryDoc>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async record(...records: AuditRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  record(...records: AuditRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
     const at = this.now();
-    await this.entries.insertMany(records.map((r) => ({ ...r, at })));
+    const written = new Promise<void>((resolve, reject) =>
+      this.pending.push({ docs: records.map((r) => ({ ...r, at })), done: { resolve, reject } }),
+    );
+    this.writing ??= this.drain();
+    return written;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0);
+      try {
+        await this.entries.insertMany(batch.flatMap((b) => b.docs));
+        for (const b of batch) b.done.resolve();
+      } catch (err) {
+        for (const b of batch) b.done.reject(err);
+      }
+    }
+    this.writing = undefined;
   }
 
   /** Newest first, `limit` at most, before a given time for paging. */
