@@ -21,6 +21,8 @@ class FakeSocket {
   connected = true;
   sent: Array<{ event: string; payload: Record<string, unknown> }> = [];
   answers: Record<string, Answer> = {};
+  /** Events whose acknowledgement times out (the server is slow). */
+  slow = new Set<string>();
   private listeners = new Map<string, Set<Listener>>();
 
   on(event: string, listener: Listener) {
@@ -42,9 +44,11 @@ class FakeSocket {
       emit: (
         event: string,
         payload: Record<string, unknown>,
-        ack: (e: null, r: unknown) => void,
+        ack: (e: Error | null, r?: unknown) => void,
       ) => {
         this.sent.push({ event, payload });
+        if (this.slow.has(event))
+          return queueMicrotask(() => ack(new Error('operation has timed out')));
         const answer = this.answers[event]?.(payload);
         if (answer) queueMicrotask(() => ack(null, answer));
       },
@@ -129,6 +133,35 @@ describe('NoteProvider', () => {
     expect(doc.getText('t').toJSON()).toContain('serveur');
     // What the server lacked (the offline edit) went with the sync.
     expect(socket.count('note:update')).toBe(1);
+    expect(provider.status).toBe('saved');
+    provider.destroy();
+  });
+
+  it('keeps sending when an acknowledgement is slow, and re-syncs alongside', async () => {
+    vi.useFakeTimers();
+    const server = new Y.Doc();
+    const socket = new FakeSocket();
+    socket.answers['note:join'] = joinAnswer(server);
+    socket.answers['note:update'] = () => ({ ok: true, data: { stored: true } });
+    const doc = new Y.Doc();
+    const provider = new NoteProvider(socket.asNoteSocket(), address, doc);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(provider.status).toBe('saved');
+
+    socket.slow.add('note:update');
+    doc.getText('t').insert(0, 'lent ');
+    await vi.advanceTimersByTimeAsync(0);
+    // The next edit still goes out at once: the note stays joined.
+    doc.getText('t').insert(5, 'mais envoyé');
+    expect(socket.count('note:update')).toBe(2);
+    await vi.advanceTimersByTimeAsync(0);
+    // Not confirmed yet: "saving", not "saved" and not "connecting".
+    expect(provider.status).toBe('saving');
+
+    socket.slow.clear();
+    const joins = socket.count('note:join');
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(socket.count('note:join')).toBe(joins + 1);
     expect(provider.status).toBe('saved');
     provider.destroy();
   });

@@ -32,7 +32,13 @@ export interface NoteSocket {
 export type NoteStatus =
   'connecting' | 'offline' | 'saving' | 'saved' | 'read-only' | 'unavailable';
 
+/** A join unanswered this long is asked again. */
 const ACK_TIMEOUT_MS = 15_000;
+/**
+ * An edit unacknowledged this long: the connection is up, so the server is slow, not gone.
+ * The provider keeps sending and re-syncs in the background to make sure nothing is missing.
+ */
+const UPDATE_ACK_TIMEOUT_MS = 30_000;
 const RESYNC_DELAY_MS = 1_000;
 /** A server that could not open the note (database down...) is asked again after this. */
 const RETRY_JOIN_DELAY_MS = 5_000;
@@ -60,6 +66,8 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
 
   private joined = false;
   private joining = false;
+  /** An edit's acknowledgement timed out: saved only once a re-sync has checked. */
+  private unconfirmed = false;
   /** Identifies the join in flight: an answer to an older one is ignored. */
   private joinSeq = 0;
   private unacked = 0;
@@ -117,7 +125,8 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
     this.joining = true;
     this.halted = false;
     const seq = ++this.joinSeq;
-    this.setStatus('connecting');
+    // A background re-sync of a joined note keeps showing saving/saved.
+    if (!this.joined) this.setStatus('connecting');
     const encoder = encoding.createEncoder();
     syncProtocol.writeSyncStep1(encoder, this.doc);
     this.socket
@@ -142,6 +151,8 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
           const [step2, serverStep1] = result.data.messages;
           if (step2) this.readSync(toBytes(step2));
           if (serverStep1) this.answerStep1(toBytes(serverStep1));
+          // What a timed-out edit carried is now either known to the server or sent again.
+          this.unconfirmed = false;
           this.synced = true;
           this.emit('synced', [true]);
           this.announce();
@@ -182,20 +193,22 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
     this.unacked += 1;
     this.refreshStatus();
     this.socket
-      .timeout(ACK_TIMEOUT_MS)
+      .timeout(UPDATE_ACK_TIMEOUT_MS)
       .emit('note:update', { ...this.address, update }, (err, result: Ack<{ stored: true }>) => {
         if (this.destroyed) return;
         this.unacked = Math.max(0, this.unacked - 1);
-        if (!err && result.ok) {
+        if (err) {
+          // Slow, not refused: stopping here (as a refusal does) would hold back every edit
+          // until a re-join, and a crowd of re-joins is what makes a slow server slower. The
+          // re-sync runs alongside and sends whatever the server turns out to lack.
+          this.unconfirmed = true;
+          if (this.socket.connected) this.scheduleResync();
+        } else if (result.ok) {
           this.refusals = 0;
         } else {
-          if (
-            !err &&
-            !result.ok &&
-            (result.error.code === 'read_only' || result.error.code === 'team_closed')
-          ) {
+          if (result.error.code === 'read_only' || result.error.code === 'team_closed') {
             this.readOnly = true;
-          } else if (!err && !result.ok && result.error.code !== 'not_joined') {
+          } else if (result.error.code !== 'not_joined') {
             this.error = result.error;
             this.refusals += 1;
           }
@@ -226,7 +239,7 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
     if (this.halted) return this.setStatus('unavailable');
     if (this.readOnly) return this.setStatus('read-only');
     if (!this.joined) return this.setStatus('connecting');
-    this.setStatus(this.unacked > 0 ? 'saving' : 'saved');
+    this.setStatus(this.unacked > 0 || this.unconfirmed ? 'saving' : 'saved');
   }
 
   private sendAwareness(clients: number[]): void {
@@ -294,6 +307,7 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
     this.joining = false;
     this.joinSeq += 1;
     this.unacked = 0;
+    this.unconfirmed = false;
     clearTimeout(this.resyncTimer);
     const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
     awarenessProtocol.removeAwarenessStates(this.awareness, others, 'remote');
