@@ -24,6 +24,9 @@ import { invitationRoutes } from './invitations/routes.js';
 import { InvitationService } from './invitations/service.js';
 import { safeError, type Logger } from './logger.js';
 import { registerNotificationModel } from './notifications/model.js';
+import { EmailSink } from './notifications/email.js';
+import { TeamNotices } from './notifications/producers.js';
+import { notificationRoutes } from './notifications/routes.js';
 import { Notifications } from './notifications/service.js';
 import { registerNoteModels } from './notes/model.js';
 import { DocRegistry } from './notes/registry.js';
@@ -32,12 +35,16 @@ import { NoteService } from './notes/service.js';
 import { noteSocketFeature } from './notes/socket.js';
 import { NoteStore } from './notes/store.js';
 import { professionalRoutes } from './professionals/routes.js';
+import { registerTaskModel } from './tasks/model.js';
+import { taskRoutes } from './tasks/routes.js';
+import { TaskService } from './tasks/service.js';
 import { TeamLifecycle } from './teams/lifecycle.js';
 import { TeamLive } from './teams/live.js';
 import { registerTeamModels } from './teams/model.js';
 import { teamRoutes } from './teams/routes.js';
 import { TeamService } from './teams/service.js';
 import { teamSocketFeature } from './teams/socket.js';
+import { observeStatusChanges } from './teams/status.js';
 import {
   createSocketServer,
   endSessionSockets,
@@ -65,6 +72,8 @@ export interface App {
     notes: NoteService;
     contributions: Contributions;
     notifications: Notifications;
+    tasks: TaskService;
+    notices: TeamNotices;
   };
   /** Idempotent, ordered shutdown: stop accepting, close sockets, close the database. */
   close(): Promise<void>;
@@ -84,6 +93,7 @@ export async function createApp({
   const audit = new AuditLog(registerAuditModel(db));
   const contributions = new Contributions(registerContributionModel(db), config.ledger.timeZone);
   const Notification = registerNotificationModel(db);
+  const Task = registerTaskModel(db);
   await ensureIndexes(db);
 
   const auth = new AuthService({
@@ -123,14 +133,24 @@ export async function createApp({
   const notifications = new Notifications({
     Notification,
     Professional: models.Professional,
+    Membership: teamModels.Membership,
     io,
+    logger,
   });
+  // E-mail only when an SMTP server is configured: otherwise nothing is sent, nothing fails.
+  const email = config.smtp
+    ? new EmailSink({ ...config.smtp, publicUrl: config.publicUrl }, models.Professional, logger)
+    : undefined;
+  if (email) notifications.addSink(email);
+  const notices = new TeamNotices({ models: teamModels, notifications });
+  observeStatusChanges(teamModels, notices.statusChanged);
   const invitations = new InvitationService({
     models: teamModels,
     Invitation,
     Professional: models.Professional,
     audit,
     live,
+    notifications,
     ttlMs: config.invitationTtlMs,
   });
   const teamDeps = {
@@ -145,6 +165,16 @@ export async function createApp({
   };
   const teams = new TeamService(teamDeps);
   const lifecycle = new TeamLifecycle(teamDeps, teams);
+  const tasks = new TaskService({
+    Task,
+    models: teamModels,
+    Professional: models.Professional,
+    teams,
+    contributions,
+    notifications,
+    io,
+    logger,
+  });
   const noteStore = new NoteStore(noteModels);
   const registry = new DocRegistry(noteStore, logger, {
     compactAfter: config.notes.compactAfter,
@@ -168,6 +198,9 @@ export async function createApp({
     teams
       .settleEndedTerms()
       .catch((err: unknown) => logger.error({ err: safeError(err) }, 'term sweep failed'));
+    notices
+      .sweepTermsEnding()
+      .catch((err: unknown) => logger.error({ err: safeError(err) }, 'term notice sweep failed'));
   }, 60_000);
   sweep.unref();
   const closeRedis = config.redisUrl
@@ -185,6 +218,8 @@ export async function createApp({
   api.use(teamRoutes(teams, lifecycle, config.publicUrl));
   api.use(invitationRoutes(invitations, teams, config.publicUrl));
   api.use(noteRoutes(notes));
+  api.use(taskRoutes(tasks, teams));
+  api.use(notificationRoutes(notifications));
   api.use((_req, _res, next) => next(notFound()));
   app.use('/api', api);
 
@@ -211,6 +246,7 @@ export async function createApp({
       await stopped;
       await registry.closeAll();
       await notes.flushActivity().catch(() => undefined);
+      await email?.close();
       await closeRedis?.();
       await db.close();
     })());
@@ -218,7 +254,7 @@ export async function createApp({
   return {
     httpServer,
     io,
-    services: { auth, teams, invitations, notes, contributions, notifications },
+    services: { auth, teams, invitations, notes, contributions, notifications, tasks, notices },
     close,
   };
 }

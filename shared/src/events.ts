@@ -28,6 +28,8 @@ export interface ServerToClientEvents {
   'invitation:closed': (payload: { id: string }) => void;
   /** A new notification for the receiver (invitation, mention, task, status, term ending). */
   'notification:new': (payload: NotificationView) => void;
+  /** The receiver read notifications (in any tab): their unread count now. */
+  'notification:read': (payload: { unread: number }) => void;
   /** A task of a team the receiver belongs to was created, changed or deleted. */
   'task:changed': (payload: TaskChange) => void;
   /** A member's edit of a note (Yjs update), with its author as the server knows them. */

@@ -1,3 +1,4 @@
+import { frenchDay } from './tasks.js';
 import type { ProfessionalRef } from './views.js';
 
 /**
@@ -24,4 +25,67 @@ export interface NotificationView {
   data: Record<string, string>;
   createdAt: string;
   readAt: string | null;
+  /**
+   * False when the notification is about a team the reader no longer belongs to: it then
+   * shows nothing but its kind and time (no actor, no data) and leads nowhere.
+   */
+  available: boolean;
+}
+
+/** A page of notifications, newest first; `next` is the cursor of the following page. */
+export interface NotificationPageView {
+  notifications: NotificationView[];
+  next: string | null;
+  unread: number;
+}
+
+export const NOTIFICATION_PAGE = { defaultLimit: 20, maxLimit: 100 } as const;
+
+/** Paris time: a term ends at an instant, shown as the French calendar day. */
+function parisDay(iso: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return '';
+  return new Intl.DateTimeFormat('fr-FR', {
+    timeZone: 'Europe/Paris',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+  }).format(at);
+}
+
+const STATUS_TEXT: Record<string, string> = {
+  active: 'L’ESCAP est maintenant active',
+  pending: 'L’ESCAP est en attente d’activation',
+  suspended: 'L’ESCAP est suspendue',
+  closed: 'L’ESCAP est clôturée',
+};
+
+const nameOf = (actor: ProfessionalRef | null) =>
+  actor ? `${actor.firstName} ${actor.lastName}`.trim() : 'Un membre';
+
+/**
+ * The French sentence of a notification, shared by the notification centre and the e-mails
+ * (so both say the same thing, and neither can say more than the view holds).
+ */
+export function notificationText(n: NotificationView): string {
+  if (!n.available && n.kind !== 'invitation')
+    return 'Notification d’une ESCAP dont vous ne faites plus partie';
+  switch (n.kind) {
+    case 'invitation':
+      return n.actor
+        ? `${nameOf(n.actor)} vous invite à rejoindre une ESCAP`
+        : 'Invitation à rejoindre une ESCAP';
+    case 'mention':
+      return `${nameOf(n.actor)} vous a mentionné`;
+    case 'task_assigned':
+      return n.data.due
+        ? `Nouvelle tâche pour vous, à faire avant le ${frenchDay(n.data.due, false)}`
+        : 'Nouvelle tâche pour vous';
+    case 'team_status':
+      return STATUS_TEXT[n.data.status ?? ''] ?? 'Le statut de l’ESCAP a changé';
+    case 'term_ending':
+      return n.data.termEndsAt
+        ? `Le terme de l’ESCAP se termine le ${parisDay(n.data.termEndsAt)}`
+        : 'Le terme de l’ESCAP se termine bientôt';
+  }
 }

@@ -20,6 +20,7 @@ import { addMember, isCurrentMember } from '../teams/memberships.js';
 import type { TeamDoc, TeamModels } from '../teams/model.js';
 import { refreshStatus } from '../teams/status.js';
 import { invitationStatus, loadRefs, toInboxView, toInvitationView } from '../teams/views.js';
+import type { Notifications } from '../notifications/service.js';
 import { openKeyFor, type InvitationDoc } from './model.js';
 
 export interface InvitationDeps {
@@ -28,6 +29,8 @@ export interface InvitationDeps {
   Professional: Model<ProfessionalDoc>;
   audit: AuditLog;
   live: TeamLive;
+  /** Tells a registered invitee in their notification centre (and by e-mail if set up). */
+  notifications?: Notifications;
   ttlMs: number;
   now?: () => Date;
 }
@@ -109,8 +112,15 @@ export class InvitationService {
       throw err;
     }
     const ref = await loadRefs(this.deps.Professional, [doc.invitedBy, doc.professionalId]);
-    if (doc.professionalId)
+    if (doc.professionalId) {
       this.deps.live.invitationReceived(String(doc.professionalId), toInboxView(doc, ref));
+      await this.deps.notifications?.send([doc.professionalId], {
+        kind: 'invitation',
+        teamId: doc.teamId,
+        actorId: doc.invitedBy,
+        data: { invitationId: String(doc._id) },
+      });
+    }
     return {
       invitation: toInvitationView(doc, ref, now),
       link: token ? `${opts.baseUrl}/invitation/${token.token}` : undefined,
@@ -280,7 +290,7 @@ export class InvitationService {
         { $set: { medecinTraitantId: actorId, medecinTraitantEmail: null } },
       );
     }
-    const { status } = await refreshStatus(models, team._id, now);
+    const { status } = await refreshStatus(models, team._id, now, actorId);
     await this.deps.audit.record({
       teamId: team._id,
       actorId,

@@ -11,8 +11,12 @@ const notificationSchema = new Schema(
     teamId: { type: ObjectId, default: null },
     actorId: { type: ObjectId, default: null },
     data: { type: Map, of: String, default: {} },
-    /** Makes a notification that must exist once (a term ending) idempotent; includes the recipient. */
-    dedupeKey: { type: String },
+    /**
+     * Makes a notification that must exist once (a term ending) idempotent; includes the
+     * recipient. Notifications without such a rule get `id:<their id>`, so every document has
+     * a key and the unique index needs no sparse support from the engine.
+     */
+    dedupeKey: { type: String, required: true },
     createdAt: { type: Date, required: true },
     readAt: { type: Date, default: null },
   },
@@ -20,8 +24,8 @@ const notificationSchema = new Schema(
 );
 notificationSchema.index({ recipientId: 1, createdAt: -1, _id: -1 });
 notificationSchema.index({ recipientId: 1, readAt: 1 });
-// The key holds the recipient's id; only notifications that have one are indexed.
-notificationSchema.index({ dedupeKey: 1 }, { unique: true, sparse: true });
+// The key holds the recipient's id: one notification per rule and recipient.
+notificationSchema.index({ dedupeKey: 1 }, { unique: true });
 
 export type NotificationDoc = InferSchemaType<typeof notificationSchema> & { _id: Types.ObjectId };
 

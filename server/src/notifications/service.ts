@@ -1,7 +1,14 @@
 import { Types, type Model } from 'mongoose';
-import type { NotificationKind, NotificationView } from '../../../shared/src/notifications.js';
+import type {
+  NotificationKind,
+  NotificationPageView,
+  NotificationView,
+} from '../../../shared/src/notifications.js';
 import type { ProfessionalDoc } from '../auth/model.js';
+import { notFound } from '../http/errors.js';
+import { safeError, type Logger } from '../logger.js';
 import { rooms, type AppServer } from '../realtime/io.js';
+import type { MembershipDoc } from '../teams/model.js';
 import { loadRefs } from '../teams/views.js';
 import type { NotificationDoc } from './model.js';
 
@@ -21,41 +28,54 @@ export interface NotificationSink {
 
 /**
  * Stores notifications and pushes each to its recipient's sockets (`notification:new` in the
- * user room, through the adapter, so on every instance).
+ * user room, through the adapter, so on every instance). Reading is scoped to the recipient:
+ * every query has the reader's id in its filter.
  */
 export class Notifications {
   private readonly sinks: NotificationSink[] = [];
+  private readonly now: () => Date;
 
   constructor(
     private readonly deps: {
       Notification: Model<NotificationDoc>;
       Professional: Model<ProfessionalDoc>;
+      Membership: Model<MembershipDoc>;
       io: AppServer;
+      logger: Logger;
       now?: () => Date;
     },
-  ) {}
+  ) {
+    this.now = deps.now ?? (() => new Date());
+  }
 
   addSink(sink: NotificationSink): void {
     this.sinks.push(sink);
   }
 
   async notify(recipientIds: (Types.ObjectId | string)[], input: NotifyInput): Promise<void> {
-    const recipients = [...new Set(recipientIds.map(String))].filter(
+    let recipients = [...new Set(recipientIds.map(String))].filter(
       (id) => id !== (input.actorId == null ? undefined : String(input.actorId)),
     );
+    if (input.dedupeKey) recipients = await this.notYetSent(recipients, input.dedupeKey);
     if (recipients.length === 0) return;
-    const createdAt = (this.deps.now ?? (() => new Date()))();
-    const docs = recipients.map((id) => ({
-      _id: new Types.ObjectId(),
-      recipientId: new Types.ObjectId(id),
-      kind: input.kind,
-      teamId: input.teamId == null ? null : new Types.ObjectId(String(input.teamId)),
-      actorId: input.actorId == null ? null : new Types.ObjectId(String(input.actorId)),
-      data: input.data ?? {},
-      ...(input.dedupeKey ? { dedupeKey: `${input.dedupeKey}:${id}` } : {}),
-      createdAt,
-      readAt: null,
-    }));
+    const createdAt = this.now();
+    const docs = recipients.map((id) => {
+      const _id = new Types.ObjectId();
+      return {
+        _id,
+        recipientId: new Types.ObjectId(id),
+        kind: input.kind,
+        teamId: input.teamId == null ? null : new Types.ObjectId(String(input.teamId)),
+        actorId: input.actorId == null ? null : new Types.ObjectId(String(input.actorId)),
+        data: input.data ?? {},
+        // Every notification has a unique key: the given one when it must exist once, else
+        // its own id. A sparse index would skip documents without one, but not every engine
+        // we run on honours sparseness (database.md): a key on every document needs none.
+        dedupeKey: input.dedupeKey ? `${input.dedupeKey}:${id}` : `id:${String(_id)}`,
+        createdAt,
+        readAt: null,
+      };
+    });
     const stored = await this.insert(docs);
     if (stored.length === 0) return;
     const ref = await loadRefs(this.deps.Professional, [input.actorId]);
@@ -65,6 +85,95 @@ export class Notifications {
       this.deps.io.to(rooms.user(recipient)).emit('notification:new', view);
       for (const sink of this.sinks) sink.deliver(recipient, view);
     }
+  }
+
+  /**
+   * `notify` for producers whose own write is already stored: a failure to notify is logged
+   * (without content) and never turns their answer into an error.
+   */
+  async send(recipientIds: (Types.ObjectId | string)[], input: NotifyInput): Promise<void> {
+    try {
+      await this.notify(recipientIds, input);
+    } catch (err) {
+      this.deps.logger.error({ err: safeError(err), kind: input.kind }, 'notification failed');
+    }
+  }
+
+  /** The reader's notifications, newest first, `limit` at most after the cursor. */
+  async list(
+    recipientId: string,
+    opts: { before?: string | undefined; limit: number },
+  ): Promise<NotificationPageView> {
+    const recipient = new Types.ObjectId(recipientId);
+    const cursor = opts.before ? parseCursor(opts.before) : undefined;
+    const filter = cursor
+      ? {
+          recipientId: recipient,
+          $or: [
+            { createdAt: { $lt: cursor.at } },
+            { createdAt: cursor.at, _id: { $lt: cursor.id } },
+          ],
+        }
+      : { recipientId: recipient };
+    const docs = await this.deps.Notification.find(filter)
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(opts.limit + 1)
+      .lean<NotificationDoc[]>();
+    const page = docs.slice(0, opts.limit);
+    const last = page.at(-1);
+    const [views, unread] = await Promise.all([
+      this.views(recipient, page),
+      this.unreadCount(recipientId),
+    ]);
+    return {
+      notifications: views,
+      next: docs.length > opts.limit && last ? toCursor(last) : null,
+      unread,
+    };
+  }
+
+  unreadCount(recipientId: string): Promise<number> {
+    return this.deps.Notification.countDocuments({
+      recipientId: new Types.ObjectId(recipientId),
+      readAt: null,
+    });
+  }
+
+  /** Marks one of the reader's notifications read; anyone else's is a 404. */
+  async markRead(recipientId: string, id: string): Promise<number> {
+    const _id = /^[a-f\d]{24}$/i.test(id) ? new Types.ObjectId(id) : undefined;
+    const recipient = new Types.ObjectId(recipientId);
+    const found = _id && (await this.deps.Notification.exists({ _id, recipientId: recipient }));
+    if (!found) throw notFound();
+    await this.deps.Notification.updateOne(
+      { _id, recipientId: recipient, readAt: null },
+      { $set: { readAt: this.now() } },
+    );
+    return this.readChanged(recipientId);
+  }
+
+  async markAllRead(recipientId: string): Promise<number> {
+    await this.deps.Notification.updateMany(
+      { recipientId: new Types.ObjectId(recipientId), readAt: null },
+      { $set: { readAt: this.now() } },
+    );
+    return this.readChanged(recipientId);
+  }
+
+  /** The reader's other tabs follow the unread count. */
+  private async readChanged(recipientId: string): Promise<number> {
+    const unread = await this.unreadCount(recipientId);
+    this.deps.io.to(rooms.user(recipientId)).emit('notification:read', { unread });
+    return unread;
+  }
+
+  private async notYetSent(recipients: string[], key: string): Promise<string[]> {
+    const keys = recipients.map((id) => `${key}:${id}`);
+    const sent = await this.deps.Notification.find({ dedupeKey: { $in: keys } }).lean<
+      NotificationDoc[]
+    >();
+    const done = new Set(sent.map((d) => String(d.recipientId)));
+    return recipients.filter((id) => !done.has(id));
   }
 
   /** Inserts one by one when some are duplicates (dedupe key), so the others still land. */
@@ -86,6 +195,41 @@ export class Notifications {
       return stored;
     }
   }
+
+  /**
+   * Views for the reader. A notification about a team they no longer belong to keeps only its
+   * kind and time (invitations are about teams they were never in, and stay as they are).
+   */
+  private async views(recipient: Types.ObjectId, docs: NotificationDoc[]) {
+    const teamIds = [...new Set(docs.flatMap((d) => (d.teamId ? [String(d.teamId)] : [])))];
+    const memberships = teamIds.length
+      ? await this.deps.Membership.find({
+          professionalId: recipient,
+          leftAt: null,
+          teamId: { $in: teamIds.map((id) => new Types.ObjectId(id)) },
+        }).lean<MembershipDoc[]>()
+      : [];
+    const memberOf = new Set(memberships.map((m) => String(m.teamId)));
+    const ref = await loadRefs(
+      this.deps.Professional,
+      docs.map((d) => d.actorId),
+    );
+    return docs.map((d) => {
+      const available = d.kind === 'invitation' || !d.teamId || memberOf.has(String(d.teamId));
+      if (!available) return { ...toView({ ...d, data: {} }, null), available: false };
+      return toView(d, d.actorId ? ref(d.actorId) : null);
+    });
+  }
+}
+
+const toCursor = (d: { createdAt: Date; _id: Types.ObjectId }) =>
+  `${d.createdAt.getTime()}_${String(d._id)}`;
+
+/** A cursor that is not ours reads as "from the start" rather than failing. */
+function parseCursor(cursor: string): { at: Date; id: Types.ObjectId } | undefined {
+  const m = /^(\d{1,15})_([a-f\d]{24})$/i.exec(cursor);
+  if (!m) return undefined;
+  return { at: new Date(Number(m[1])), id: new Types.ObjectId(m[2]) };
 }
 
 export function toView(
@@ -108,5 +252,6 @@ export function toView(
     data,
     createdAt: doc.createdAt.toISOString(),
     readAt: doc.readAt ? doc.readAt.toISOString() : null,
+    available: true,
   };
 }

@@ -84,7 +84,7 @@ export class TeamLifecycle {
       { _id: ctx.team._id, 'consent.withdrawnAt': null },
       { $set: { 'consent.withdrawnAt': now, 'consent.withdrawnBy': ctx.actorId } },
     );
-    const { status } = await refreshStatus(this.deps.models, ctx.team._id, now);
+    const { status } = await refreshStatus(this.deps.models, ctx.team._id, now, ctx.actorId);
     await this.teams.audit(ctx, 'consent.withdraw');
     this.deps.live.frozen(teamId, status);
     return this.teams.reload(ctx);
@@ -117,7 +117,7 @@ export class TeamLifecycle {
       },
     );
     if (res.modifiedCount !== 1) throw new AppError('consent_in_force', 409);
-    const { status } = await refreshStatus(models, ctx.team._id, now);
+    const { status } = await refreshStatus(models, ctx.team._id, now, ctx.actorId);
     await this.teams.audit(ctx, 'consent.record');
     this.deps.live.thawed(teamId, await currentMemberIds(models, ctx.team._id));
     this.deps.live.changed(teamId, status);
@@ -168,7 +168,7 @@ export class TeamLifecycle {
     );
     if (res.modifiedCount !== 1) throw new AppError('team_closed', 409);
     await this.deps.invitations.cancelAllFor(ctx.team._id);
-    const { status } = await refreshStatus(models, ctx.team._id, now);
+    const { status } = await refreshStatus(models, ctx.team._id, now, ctx.actorId);
     await this.teams.audit(ctx, 'team.close');
     this.deps.live.frozen(teamId, status);
     // After a consent withdrawal the sockets already left the team room: reach them directly.
@@ -188,7 +188,7 @@ export class TeamLifecycle {
     if (!(await endMembership(this.deps.models, ctx.team._id, professionalId, now, reason))) {
       throw new AppError('not_member', 400, { field: 'professionalId' });
     }
-    const { status } = await refreshStatus(this.deps.models, ctx.team._id, now);
+    const { status } = await refreshStatus(this.deps.models, ctx.team._id, now, ctx.actorId);
     await this.teams.audit(ctx, action, `professional:${String(professionalId)}`);
     const teamId = String(ctx.team._id);
     this.deps.live.left(teamId, String(professionalId));
@@ -200,7 +200,7 @@ export class TeamLifecycle {
     action: AuditAction,
     detail?: string,
   ): Promise<TeamView> {
-    const { status } = await refreshStatus(this.deps.models, ctx.team._id, this.now());
+    const { status } = await refreshStatus(this.deps.models, ctx.team._id, this.now(), ctx.actorId);
     await this.teams.audit(ctx, action, detail);
     this.deps.live.changed(String(ctx.team._id), status);
     return this.teams.reload(ctx);

@@ -36,6 +36,7 @@ export async function refreshStatus(
   models: TeamModels,
   teamId: Types.ObjectId,
   now: Date,
+  actorId?: Types.ObjectId,
 ): Promise<{ status: TeamStatus; changed: boolean }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const team = await models.Team.findById(teamId).lean<TeamDoc>();
@@ -62,8 +63,29 @@ export async function refreshStatus(
     const res = await models.Team.updateOne({ _id: teamId, status: team.status }, { $set: set });
     if (res.modifiedCount === 1) {
       await models.StatusEvent.create({ teamId, status, at });
+      await observers.get(models)?.({ teamId, status, actorId });
       return { status, changed: true };
     }
   }
   throw new Error('team status kept changing under us');
+}
+
+/** A stored status change, and who caused it when someone did (not a term running out). */
+export interface StatusChange {
+  teamId: Types.ObjectId;
+  status: TeamStatus;
+  actorId?: Types.ObjectId | undefined;
+}
+
+/** Must not throw: the change is already stored when it is called. */
+export type StatusObserver = (change: StatusChange) => Promise<void>;
+
+// Status changes happen in several services; rather than thread a notifier through each,
+// the app registers one observer for its own models (keyed by them, so two apps in one
+// process, as in tests, never hear each other).
+const observers = new WeakMap<TeamModels, StatusObserver>();
+
+/** Called once per app: `observer` hears every status change stored through `models`. */
+export function observeStatusChanges(models: TeamModels, observer: StatusObserver): void {
+  observers.set(models, observer);
 }
