@@ -11,6 +11,11 @@ import { registerAuthModels } from './auth/model.js';
 import { authRoutes } from './auth/routes.js';
 import { AuthService } from './auth/service.js';
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottlePolicy } from './auth/throttle.js';
+import { registerChatModels } from './chat/model.js';
+import { chatRoutes } from './chat/routes.js';
+import { ChatService } from './chat/service.js';
+import { chatSocketFeature } from './chat/socket.js';
+import { ChatUnread } from './chat/unread.js';
 import type { Config } from './config.js';
 import { registerContributionModel } from './contributions/model.js';
 import { Contributions } from './contributions/service.js';
@@ -74,6 +79,7 @@ export interface App {
     notifications: Notifications;
     tasks: TaskService;
     notices: TeamNotices;
+    chat: ChatService;
   };
   /** Idempotent, ordered shutdown: stop accepting, close sockets, close the database. */
   close(): Promise<void>;
@@ -94,6 +100,7 @@ export async function createApp({
   const contributions = new Contributions(registerContributionModel(db), config.ledger.timeZone);
   const Notification = registerNotificationModel(db);
   const Task = registerTaskModel(db);
+  const chatModels = registerChatModels(db);
   await ensureIndexes(db);
 
   const auth = new AuthService({
@@ -162,6 +169,7 @@ export async function createApp({
     live,
     eligibility: config.eligibility,
     invitationTtlDays: config.invitationTtlMs / (24 * 3600_000),
+    unread: new ChatUnread(chatModels),
   };
   const teams = new TeamService(teamDeps);
   const lifecycle = new TeamLifecycle(teamDeps, teams);
@@ -189,8 +197,19 @@ export async function createApp({
     limits: config.notes,
     contributions,
   });
+  const chat = new ChatService({
+    models: chatModels,
+    teamModels,
+    Professional: models.Professional,
+    teams,
+    io,
+    notifications,
+    contributions,
+    logger,
+  });
   socketFeatures.push(
     teamSocketFeature(teamModels, teams),
+    chatSocketFeature(chat),
     noteSocketFeature(io, notes, registry, { multiInstance: Boolean(config.redisUrl) }),
   );
   // Terms run out with nobody acting: settle them every minute so members see it live.
@@ -220,6 +239,7 @@ export async function createApp({
   api.use(noteRoutes(notes));
   api.use(taskRoutes(tasks, teams));
   api.use(notificationRoutes(notifications));
+  api.use(chatRoutes(chat));
   api.use((_req, _res, next) => next(notFound()));
   app.use('/api', api);
 
@@ -254,7 +274,17 @@ export async function createApp({
   return {
     httpServer,
     io,
-    services: { auth, teams, invitations, notes, contributions, notifications, tasks, notices },
+    services: {
+      auth,
+      teams,
+      invitations,
+      notes,
+      contributions,
+      notifications,
+      tasks,
+      notices,
+      chat,
+    },
     close,
   };
 }

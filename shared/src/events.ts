@@ -1,3 +1,4 @@
+import type { ChatSend, MessageView, ReadReceiptView } from './chat.js';
 import type { Ack } from './errors.js';
 import type { Professional } from './schemas/auth.js';
 import type { TeamStatus } from './rules/activation.js';
@@ -32,6 +33,10 @@ export interface ServerToClientEvents {
   'notification:read': (payload: { unread: number }) => void;
   /** A task of a team the receiver belongs to was created, changed or deleted. */
   'task:changed': (payload: TaskChange) => void;
+  /** A new message in a team the receiver belongs to (its author's own sockets included). */
+  'chat:message': (payload: MessageView) => void;
+  /** A member read a team's conversation up to a message ("Lu par"). */
+  'chat:read': (payload: ReadReceiptView) => void;
   /** A member's edit of a note (Yjs update), with its author as the server knows them. */
   'note:update': (
     payload: NoteAddress & { update: Uint8Array; author: { id: string; name: string } },
@@ -63,6 +68,20 @@ export interface ClientToServerEvents {
   'note:update': (
     payload: NoteAddress & { update: Uint8Array },
     ack: (result: Ack<{ stored: true }>) => void,
+  ) => void;
+  /**
+   * A message to the team; acknowledged with the stored message only once it is in the
+   * database. Re-sending the same `clientId` (a retry after a reconnect) answers the stored
+   * message and sends nothing twice.
+   */
+  'chat:send': (
+    payload: Omit<ChatSend, 'mentions'> & { mentions?: string[] },
+    ack: (result: Ack<MessageView>) => void,
+  ) => void;
+  /** Marks the team's conversation read up to a message; never moves backwards. */
+  'chat:read': (
+    payload: { teamId: string; messageId: string },
+    ack: (result: Ack<ReadReceiptView>) => void,
   ) => void;
   'note:awareness': (payload: NoteAddress & { update: Uint8Array }) => void;
   'note:leave': (address: NoteAddress) => void;

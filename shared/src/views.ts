@@ -83,6 +83,8 @@ export interface TeamSummaryView {
   termEndsAt?: string | undefined;
   memberCount: number;
   createdAt: string;
+  /** Messages by others after my last read, up to CHAT_LIMITS.unreadCap. */
+  unread: number;
 }
 
 export interface TeamView {

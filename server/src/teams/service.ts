@@ -9,6 +9,7 @@ import type {
   TeamView,
 } from '../../../shared/src/views.js';
 import type { ProfessionalDoc } from '../auth/model.js';
+import type { ChatUnread } from '../chat/unread.js';
 import { AUDIT_LABELS, type AuditAction, type AuditLog } from '../audit/service.js';
 import { AppError } from '../http/errors.js';
 import type { InvitationDoc } from '../invitations/model.js';
@@ -29,6 +30,8 @@ export interface TeamServiceDeps {
   live: TeamLive;
   eligibility: { threshold: number; gridItems: number };
   invitationTtlDays: number;
+  /** Unread messages per team, shown in "Mes ESCAP". */
+  unread: ChatUnread;
   now?: () => Date;
 }
 
@@ -141,12 +144,13 @@ export class TeamService {
     const ids = memberships.map((m) => m.teamId);
     if (ids.length === 0) return [];
     await this.settleEndedTerms(ids);
-    const [teams, patients, members] = await Promise.all([
+    const [teams, patients, members, unread] = await Promise.all([
       models.Team.find({ _id: { $in: ids } })
         .sort({ createdAt: -1 })
         .lean<TeamDoc[]>(),
       models.Patient.find({ _id: { $in: ids } }).lean(),
       models.Membership.find({ teamId: { $in: ids }, leftAt: null }).lean(),
+      this.deps.unread.counts(actor.id, ids),
     ]);
     const patientById = new Map(patients.map((p) => [String(p._id), p]));
     await this.deps.audit.record(
@@ -163,6 +167,7 @@ export class TeamService {
         termEndsAt: t.termEndsAt?.toISOString(),
         memberCount: members.filter((m) => String(m.teamId) === String(t._id)).length,
         createdAt: t.createdAt.toISOString(),
+        unread: unread.get(String(t._id)) ?? 0,
       };
     });
   }

@@ -1,0 +1,292 @@
+import { Types, type Model } from 'mongoose';
+import {
+  mentionText,
+  normalizeText,
+  textProblem,
+  type ChatPageQuery,
+  type ChatSend,
+  type MessagePageView,
+  type MessageView,
+  type ReadReceiptView,
+} from '../../../shared/src/chat.js';
+import type { Professional } from '../../../shared/src/schemas/auth.js';
+import type { ProfessionalRef } from '../../../shared/src/views.js';
+import type { ProfessionalDoc } from '../auth/model.js';
+import type { Contributions } from '../contributions/service.js';
+import { AppError, notFound } from '../http/errors.js';
+import { safeError, type Logger } from '../logger.js';
+import type { Notifications } from '../notifications/service.js';
+import { rooms, type AppServer } from '../realtime/io.js';
+import { requireWritable, type MemberContext } from '../teams/access.js';
+import type { TeamModels } from '../teams/model.js';
+import type { TeamService } from '../teams/service.js';
+import { loadRefs } from '../teams/views.js';
+import type { ChatModels, MessageDoc } from './model.js';
+
+export interface ChatServiceDeps {
+  models: ChatModels;
+  teamModels: TeamModels;
+  Professional: Model<ProfessionalDoc>;
+  teams: TeamService;
+  io: AppServer;
+  notifications: Notifications;
+  contributions: Contributions;
+  logger: Logger;
+  now?: () => Date;
+}
+
+const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+
+/**
+ * The team conversation. Every method reaches a team through `TeamService.member` (404 for
+ * anyone but a current member). A message is stored before anyone hears of it: the author's
+ * acknowledgement and the live event both follow the insert, so nothing acknowledged or shown
+ * can be lost.
+ */
+export class ChatService {
+  private readonly now: () => Date;
+  /** Per team, the tail of the inserts in flight on this instance (see `store`). */
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly deps: ChatServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** 404 unless the professional is a current member (checked before reading any input). */
+  async checkMember(actor: Professional, teamId: string): Promise<void> {
+    await this.deps.teams.member(actor, teamId);
+  }
+
+  async send(actor: Professional, input: ChatSend): Promise<MessageView> {
+    const ctx = await this.deps.teams.member(actor, input.teamId);
+    requireWritable(ctx);
+    const text = normalizeText(input.text).trim();
+    const problem = textProblem(text);
+    if (problem) throw new AppError(problem, 400, { field: 'text' });
+
+    const key = { teamId: ctx.team._id, authorId: ctx.actorId, clientId: input.clientId };
+    // A retry (reconnect, lost acknowledgement) answers what was stored, and does nothing twice.
+    const existing = await this.deps.models.Message.findOne(key).lean<MessageDoc>();
+    if (existing) return this.viewOf(existing, ctx.actor);
+
+    const mentions = await this.currentMentions(ctx, text, input.mentions);
+    const stored = await this.store(ctx, {
+      ...key,
+      text,
+      mentions: mentions.map((id) => new Types.ObjectId(id)),
+    });
+    if (!stored.created) return this.viewOf(stored.doc, ctx.actor);
+    const view = this.viewOf(stored.doc, ctx.actor);
+    await this.afterSend(ctx, view);
+    return view;
+  }
+
+  /**
+   * Inserts, then emits to the team room. Ids are allocated just before the insert and the
+   * inserts of one team run one after the other on this instance, so `_id` order is store
+   * order: a client catching up "after its last id" cannot miss a message that was stored late
+   * with a smaller id. (Across instances ids of the same second may interleave; clients insert
+   * by id and dedupe, and catch up on every reconnect.)
+   */
+  private store(
+    ctx: MemberContext,
+    fields: Pick<MessageDoc, 'teamId' | 'authorId' | 'clientId' | 'text' | 'mentions'>,
+  ): Promise<{ doc: MessageDoc; created: boolean }> {
+    const teamId = String(ctx.team._id);
+    const run = async () => {
+      const doc = { _id: new Types.ObjectId(), ...fields, createdAt: this.now() };
+      try {
+        await this.deps.models.Message.create(doc);
+      } catch (err) {
+        if (!isDuplicate(err)) throw err;
+        // The same send arrived twice at once: the other insert won, answer its message.
+        const winner = await this.deps.models.Message.findOne({
+          teamId: fields.teamId,
+          authorId: fields.authorId,
+          clientId: fields.clientId,
+        }).lean<MessageDoc>();
+        if (!winner) throw err;
+        return { doc: winner, created: false };
+      }
+      this.deps.io.to(rooms.team(teamId)).emit('chat:message', this.viewOf(doc, ctx.actor));
+      return { doc: doc as MessageDoc, created: true };
+    };
+    const previous = this.tails.get(teamId) ?? Promise.resolve();
+    const result = previous.then(run, run);
+    const tail = result.catch(() => undefined);
+    this.tails.set(teamId, tail);
+    void tail.then(() => {
+      if (this.tails.get(teamId) === tail) this.tails.delete(teamId);
+    });
+    return result;
+  }
+
+  /**
+   * What follows a stored message: audit, contribution for the ledger, mention notifications,
+   * and the author's own read position. The message is already stored and delivered, so a
+   * failure here is logged, never reported as a failed send (the retry would find it stored and
+   * skip these anyway).
+   */
+  private async afterSend(ctx: MemberContext, view: MessageView): Promise<void> {
+    const at = new Date(view.createdAt);
+    const results = await Promise.allSettled([
+      this.deps.teams.audit(ctx, 'message.send', view.id),
+      this.deps.contributions.record(ctx.team._id, ctx.actorId, 'message', at),
+      view.mentions.length > 0
+        ? this.deps.notifications.notify(view.mentions, {
+            kind: 'mention',
+            teamId: ctx.team._id,
+            actorId: ctx.actorId,
+            data: { messageId: view.id },
+          })
+        : Promise.resolve(),
+      this.advanceRead(ctx, new Types.ObjectId(view.id), at),
+    ]);
+    for (const r of results) {
+      if (r.status === 'rejected')
+        this.deps.logger.error({ err: safeError(r.reason) }, 'after message send failed');
+    }
+  }
+
+  /**
+   * Keeps the mentioned ids that are current members other than the author and whose
+   * `@Prénom Nom` is in the text: a stale completion or a forged id notifies nobody.
+   */
+  private async currentMentions(
+    ctx: MemberContext,
+    text: string,
+    ids: string[],
+  ): Promise<string[]> {
+    const wanted = new Set(ids.filter((id) => id !== ctx.actor.id));
+    if (wanted.size === 0) return [];
+    const members = await this.deps.teamModels.Membership.find({
+      teamId: ctx.team._id,
+      leftAt: null,
+    }).lean();
+    const candidates = members.map((m) => String(m.professionalId)).filter((id) => wanted.has(id));
+    const ref = await loadRefs(this.deps.Professional, candidates);
+    return candidates.filter((id) => text.includes(mentionText(ref(id))));
+  }
+
+  /** A page of history, in chronological order (see MessagePageView). Allowed read-only. */
+  async page(actor: Professional, teamId: string, query: ChatPageQuery): Promise<MessagePageView> {
+    const ctx = await this.deps.teams.member(actor, teamId);
+    const { Message } = this.deps.models;
+    const team = ctx.team._id;
+    const forward = query.after !== undefined;
+    const filter = forward
+      ? { teamId: team, _id: { $gt: new Types.ObjectId(query.after) } }
+      : query.before
+        ? { teamId: team, _id: { $lt: new Types.ObjectId(query.before) } }
+        : { teamId: team };
+    // One more than asked tells whether the page is the last one.
+    const docs = await Message.find(filter)
+      .sort({ _id: forward ? 1 : -1 })
+      .limit(query.limit + 1)
+      .lean<MessageDoc[]>();
+    const more = docs.length > query.limit;
+    const page = docs.slice(0, query.limit);
+    if (!forward) page.reverse();
+    await this.deps.teams.audit(ctx, 'message.list');
+    const ref = await loadRefs(
+      this.deps.Professional,
+      page.map((d) => d.authorId),
+    );
+    const edge = forward ? page.at(-1) : page[0];
+    return {
+      messages: page.map((d) => toView(d, ref(d.authorId))),
+      nextCursor: more && edge ? String(edge._id) : null,
+    };
+  }
+
+  /** Read positions of the current members (also on read-only teams). */
+  async reads(actor: Professional, teamId: string): Promise<ReadReceiptView[]> {
+    const ctx = await this.deps.teams.member(actor, teamId);
+    const [reads, members] = await Promise.all([
+      this.deps.models.ChatRead.find({ teamId: ctx.team._id }).lean(),
+      this.deps.teamModels.Membership.find({ teamId: ctx.team._id, leftAt: null }).lean(),
+    ]);
+    const current = new Set(members.map((m) => String(m.professionalId)));
+    return reads
+      .filter((r) => current.has(String(r.professionalId)))
+      .map((r) => ({
+        teamId: String(r.teamId),
+        professionalId: String(r.professionalId),
+        messageId: String(r.lastReadId),
+        at: r.at.toISOString(),
+      }));
+  }
+
+  /**
+   * Marks the conversation read up to a message of this team (404 for any other id). Reading
+   * is allowed on read-only teams. Answers the member's read position, which never moves back.
+   */
+  async markRead(actor: Professional, teamId: string, messageId: string): Promise<ReadReceiptView> {
+    const ctx = await this.deps.teams.member(actor, teamId);
+    const id = new Types.ObjectId(messageId);
+    const exists = await this.deps.models.Message.exists({ _id: id, teamId: ctx.team._id });
+    if (!exists) throw notFound();
+    return this.advanceRead(ctx, id, this.now());
+  }
+
+  /** Moves the member's read position forward (never back) and tells the team and the member. */
+  private async advanceRead(
+    ctx: MemberContext,
+    messageId: Types.ObjectId,
+    at: Date,
+  ): Promise<ReadReceiptView> {
+    const { ChatRead } = this.deps.models;
+    const key = { teamId: ctx.team._id, professionalId: ctx.actorId };
+    // No $max on every engine (database.md): a conditional update, else a first insert; a
+    // duplicate key then means a position already at or past this one.
+    const moved = await ChatRead.updateOne(
+      { ...key, lastReadId: { $lt: messageId } },
+      { $set: { lastReadId: messageId, at } },
+    );
+    let changed = moved.modifiedCount > 0;
+    if (moved.matchedCount === 0) {
+      try {
+        await ChatRead.create({ ...key, lastReadId: messageId, at });
+        changed = true;
+      } catch (err) {
+        if (!isDuplicate(err)) throw err;
+      }
+    }
+    const current = changed ? { lastReadId: messageId, at } : await ChatRead.findOne(key).lean();
+    const receipt: ReadReceiptView = {
+      teamId: String(ctx.team._id),
+      professionalId: ctx.actor.id,
+      messageId: String(current?.lastReadId ?? messageId),
+      at: (current?.at ?? at).toISOString(),
+    };
+    if (changed) {
+      // The member's other tabs (and "Mes ESCAP") follow too, even on a read-only team.
+      this.deps.io
+        .to([rooms.team(receipt.teamId), rooms.user(ctx.actor.id)])
+        .emit('chat:read', receipt);
+    }
+    return receipt;
+  }
+
+  private viewOf(doc: MessageDoc, author: Professional): MessageView {
+    const ref: ProfessionalRef = {
+      id: author.id,
+      firstName: author.firstName,
+      lastName: author.lastName,
+      profession: author.profession,
+    };
+    return toView(doc, ref);
+  }
+}
+
+function toView(doc: MessageDoc, author: ProfessionalRef): MessageView {
+  return {
+    id: String(doc._id),
+    teamId: String(doc.teamId),
+    clientId: doc.clientId,
+    author,
+    text: doc.text,
+    mentions: (doc.mentions ?? []).map(String),
+    createdAt: doc.createdAt.toISOString(),
+  };
+}
