@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerReportRow } from '../../../../shared/src/ledger.js';
 import type { Profession } from '../../../../shared/src/professions.js';
+import { LEDGER_FIRST_YEAR } from '../../../../shared/src/rules/ledger.js';
 import { filterRows, nextSort, reportYears, sortRows } from './report-table.js';
 
 function row(
@@ -94,7 +95,11 @@ describe('filterRows', () => {
 
 describe('reportYears', () => {
   it('lists the years since the experiment started, newest first', () => {
-    expect(reportYears(2027)).toEqual([2027, 2026, 2025]);
-    expect(reportYears(2025)).toEqual([2025]);
+    expect(reportYears(LEDGER_FIRST_YEAR + 2)).toEqual([
+      LEDGER_FIRST_YEAR + 2,
+      LEDGER_FIRST_YEAR + 1,
+      LEDGER_FIRST_YEAR,
+    ]);
+    expect(reportYears(LEDGER_FIRST_YEAR)).toEqual([LEDGER_FIRST_YEAR]);
   });
 });

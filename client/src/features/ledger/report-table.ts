@@ -1,5 +1,6 @@
 import type { LedgerReportRow } from '../../../../shared/src/ledger.js';
 import { PROFESSION_LABELS } from '../../../../shared/src/professions.js';
+import { LEDGER_FIRST_YEAR } from '../../../../shared/src/rules/ledger.js';
 
 /** Columns of the platform report the gestionnaire can sort by. */
 export const REPORT_COLUMNS = [
@@ -15,13 +16,10 @@ export const REPORT_COLUMNS = [
   { key: 'total', label: 'Total' },
 ] as const;
 
-/** The ESCAP experiment started in March 2025 (avenant n°1 to the ACIP): no ledger before. */
-export const FIRST_LEDGER_YEAR = 2025;
-
 /** Years a gestionnaire may open, newest first: from the first ledger year to `current`. */
 export function reportYears(current: number): number[] {
   const years: number[] = [];
-  for (let year = current; year >= FIRST_LEDGER_YEAR; year--) years.push(year);
+  for (let year = current; year >= LEDGER_FIRST_YEAR; year--) years.push(year);
   return years;
 }
 
