@@ -37,12 +37,15 @@ export interface ServerToClientEvents {
   'chat:message': (payload: MessageView) => void;
   /** A member read a team's conversation up to a message ("Lu par"). */
   'chat:read': (payload: ReadReceiptView) => void;
-  /** A member's edit of a note (Yjs update), with its author as the server knows them. */
+  /**
+   * A member's edit of a note (Yjs update, base64: see `encodeRelay`), with its author as the
+   * server knows them.
+   */
   'note:update': (
-    payload: NoteAddress & { update: Uint8Array; author: { id: string; name: string } },
+    payload: NoteAddress & { update: string; author: { id: string; name: string } },
   ) => void;
-  /** Presence and cursors (y-protocols awareness), user names set by the server. */
-  'note:awareness': (payload: NoteAddress & { update: Uint8Array }) => void;
+  /** Presence and cursors (y-protocols awareness, base64), user names set by the server. */
+  'note:awareness': (payload: NoteAddress & { update: string }) => void;
   /** The note became read-only (closure, consent withdrawn) or the receiver lost access. */
   'note:closed': (
     payload: NoteAddress & { reason: 'read_only' | 'team_closed' | 'not_found' },

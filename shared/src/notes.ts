@@ -1,3 +1,4 @@
+import { fromBase64, toBase64 } from 'lib0/buffer';
 import { z } from 'zod';
 
 /**
@@ -46,3 +47,12 @@ export const createVersionSchema = z.strictObject({
 
 export const noteRoom = (a: NoteAddress) => `note:${a.teamId}:${a.doc}`;
 export const noteDocId = (a: NoteAddress) => `${a.teamId}:${a.doc}`;
+
+/**
+ * Relayed edits and awareness go from the server to the members as base64 text. socket.io
+ * sends a binary payload as two WebSocket frames (a header, then the attachment) and each
+ * receiver reassembles them; one text frame halves the frames of a fan-out. Measured with 200
+ * clients on one room: p50 10 → 5 ms, p99 49 → 20 ms (bench/REPORT.md).
+ */
+export const encodeRelay = (bytes: Uint8Array): string => toBase64(bytes);
+export const decodeRelay = (text: string): Uint8Array => fromBase64(text);

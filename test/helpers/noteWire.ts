@@ -4,7 +4,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Ack } from '../../shared/src/errors.js';
-import { NOTE_FRAGMENT, type NoteAddress } from '../../shared/src/notes.js';
+import { decodeRelay, NOTE_FRAGMENT, type NoteAddress } from '../../shared/src/notes.js';
 import type { NoteJoinView } from '../../shared/src/views.js';
 import { toBytes } from '../../server/src/notes/store.js';
 import { connect, type LiveClient, type Pro } from '../teamFactories.js';
@@ -25,7 +25,7 @@ export class WireNote {
     this.address = { teamId, doc: 'plan' };
     live.socket.on('note:update', (p) => {
       if (p.teamId === teamId && p.doc === 'plan')
-        Y.applyUpdate(this.doc, new Uint8Array(p.update), 'remote');
+        Y.applyUpdate(this.doc, decodeRelay(p.update), 'remote');
     });
   }
 

@@ -3,7 +3,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack } from '../../shared/src/errors.js';
-import { NOTE_FRAGMENT } from '../../shared/src/notes.js';
+import { decodeRelay, NOTE_FRAGMENT } from '../../shared/src/notes.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { openNote, waitFor } from '../helpers/notes.js';
 import {
@@ -333,7 +333,7 @@ describe('notes: fuzz', () => {
     await waitFor(() => sameState(honest.doc, oracle), 5000);
     for (const r of honest.live.received.filter((x) => x.event === 'note:awareness')) {
       const seen = new awarenessProtocol.Awareness(new Y.Doc());
-      const update = new Uint8Array((r.payload as { update: Uint8Array }).update);
+      const update = decodeRelay((r.payload as { update: string }).update);
       awarenessProtocol.applyAwarenessUpdate(seen, update, 'remote');
       for (const state of seen.getStates().values())
         expect(state).toMatchObject({ user: { id: nurse.id } });

@@ -1,6 +1,7 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { decodeRelay } from '../../shared/src/notes.js';
 import type {
   NoteActivityView,
   NoteVersionStateView,
@@ -51,7 +52,7 @@ describe('notes: attribution', () => {
     expect(await writer.send(claimed)).toMatchObject({ ok: true });
     const relayed = await doctor.live.waitFor('note:update');
     expect(relayed.author).toEqual({ id: nurse.id, name: nameOf(nurse) });
-    expect(Buffer.from(relayed.update).equals(Buffer.from(claimed))).toBe(true);
+    expect(Buffer.from(decodeRelay(relayed.update)).equals(Buffer.from(claimed))).toBe(true);
     expect(doctor.text()).toBe('Je suis le médecin');
     expect(await writer.send(writer.append('.'))).toMatchObject({ ok: true });
     expect(await doctor.send(doctor.append(' Non.'))).toMatchObject({ ok: true });
@@ -74,7 +75,7 @@ describe('notes: attribution', () => {
     });
     const got = await doctor.live.waitFor('note:awareness');
     const theirs = new awarenessProtocol.Awareness(new Y.Doc());
-    awarenessProtocol.applyAwarenessUpdate(theirs, new Uint8Array(got.update), 'remote');
+    awarenessProtocol.applyAwarenessUpdate(theirs, decodeRelay(got.update), 'remote');
     expect(theirs.getStates().get(writer.doc.clientID)).toEqual({
       user: { id: nurse.id, name: nameOf(nurse), color: '#ff0000' },
       cursor: { anchor: 1, head: 3 },
@@ -84,7 +85,7 @@ describe('notes: attribution', () => {
     doctor.live.clear();
     writer.close();
     const removal = await doctor.live.waitFor('note:awareness');
-    awarenessProtocol.applyAwarenessUpdate(theirs, new Uint8Array(removal.update), 'remote');
+    awarenessProtocol.applyAwarenessUpdate(theirs, decodeRelay(removal.update), 'remote');
     expect(theirs.getStates().has(writer.doc.clientID)).toBe(false);
     mine.destroy();
     theirs.destroy();

@@ -1,5 +1,6 @@
 import { ERROR_MESSAGES, type Ack } from '../../../shared/src/errors.js';
 import {
+  encodeRelay,
   noteAddressSchema,
   noteAwarenessSchema,
   noteDocId,
@@ -47,7 +48,7 @@ export function noteSocketFeature(
    * Per document, the last awareness update of each socket, sent to newcomers so that they see
    * who is here at once (the clients do not answer arrivals: that would be N² messages each).
    */
-  const presence = new Map<string, Map<string, Uint8Array>>();
+  const presence = new Map<string, Map<string, string>>();
 
   if (opts.multiInstance) {
     // Another instance applied an edit: keep this instance's copy of the document current.
@@ -74,9 +75,10 @@ export function noteSocketFeature(
     docPresence?.delete(socket.id);
     if (docPresence?.size === 0) presence.delete(note.live.id);
     if (note.awareness.size > 0) {
-      socket
-        .to(noteRoom(note.address))
-        .emit('note:awareness', { ...note.address, update: removalUpdate(note.awareness) });
+      socket.to(noteRoom(note.address)).emit('note:awareness', {
+        ...note.address,
+        update: encodeRelay(removalUpdate(note.awareness)),
+      });
     }
   };
 
@@ -144,7 +146,10 @@ export function noteSocketFeature(
             .catch((err: unknown) => fail(ack, err, log));
           return;
         }
-        socket.to(noteRoom(address)).emit('note:update', { ...address, update, author });
+        // Encoded once for the whole room.
+        socket
+          .to(noteRoom(address))
+          .emit('note:update', { ...address, update: encodeRelay(update), author });
         if (opts.multiInstance)
           io.serverSideEmit('note:applied' as never, noteDocId(address), update);
         notes
@@ -182,11 +187,12 @@ export function noteSocketFeature(
           if (owner !== undefined && owner !== socket.id) return;
         }
         for (const client of stamped.clients.keys()) docOwners.set(client, socket.id);
-        const docPresence = presence.get(note.live.id) ?? new Map<string, Uint8Array>();
+        const relayed = encodeRelay(stamped.update);
+        const docPresence = presence.get(note.live.id) ?? new Map<string, string>();
         presence.set(note.live.id, docPresence);
-        docPresence.set(socket.id, stamped.update);
+        docPresence.set(socket.id, relayed);
         for (const [client, clock] of stamped.clients) note.awareness.set(client, clock);
-        socket.to(noteRoom(address)).emit('note:awareness', { ...address, update: stamped.update });
+        socket.to(noteRoom(address)).emit('note:awareness', { ...address, update: relayed });
       });
 
       socket.on('note:leave', (payload) => {

@@ -5,6 +5,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Ack, ErrorCode } from '../../../../shared/src/errors.js';
+import { encodeRelay } from '../../../../shared/src/notes.js';
 import type { NoteJoinView } from '../../../../shared/src/views.js';
 import { NoteProvider, type NoteSocket } from './provider.js';
 
@@ -179,7 +180,7 @@ describe('NoteProvider', () => {
     other.setLocalStateField('user', { name: 'Autre' });
     socket.receive('note:awareness', {
       ...address,
-      update: awarenessProtocol.encodeAwarenessUpdate(other, [other.clientID]),
+      update: encodeRelay(awarenessProtocol.encodeAwarenessUpdate(other, [other.clientID])),
     });
     const afterArrival = socket.count('note:awareness');
     awarenessProtocol.removeAwarenessStates(provider.awareness, [other.clientID], 'timeout');
@@ -199,7 +200,9 @@ describe('NoteProvider', () => {
     await flush();
     const other = new awarenessProtocol.Awareness(new Y.Doc());
     other.setLocalStateField('user', { name: 'Autre' });
-    const otherState = awarenessProtocol.encodeAwarenessUpdate(other, [other.clientID]);
+    const otherState = encodeRelay(
+      awarenessProtocol.encodeAwarenessUpdate(other, [other.clientID]),
+    );
     socket.receive('note:awareness', { ...address, update: otherState });
     const lastClock = () => sentAwareness(socket).at(-1)?.clock ?? -1;
     const clockBefore = lastClock();

@@ -6,7 +6,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Ack, ErrorCode } from '../../../../shared/src/errors.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../../../shared/src/events.js';
-import type { NoteAddress } from '../../../../shared/src/notes.js';
+import { decodeRelay, type NoteAddress } from '../../../../shared/src/notes.js';
 import type { NoteJoinView } from '../../../../shared/src/views.js';
 
 /** The part of a socket.io client the provider uses (browser and Node tests alike). */
@@ -267,7 +267,7 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
 
   private readonly onRemoteUpdate: ServerToClientEvents['note:update'] = (payload) => {
     if (!this.isMine(payload)) return;
-    Y.applyUpdate(this.doc, toBytes(payload.update), 'remote');
+    Y.applyUpdate(this.doc, decodeRelay(payload.update), 'remote');
     this.emit('remote-update', [payload.author]);
   };
 
@@ -275,7 +275,7 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
     if (!this.isMine(payload)) return;
     // The server sends a newcomer the states it holds; nobody needs to answer arrivals (with
     // N clients that would be N² messages per arrival).
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, toBytes(payload.update), 'remote');
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, decodeRelay(payload.update), 'remote');
   };
 
   private readonly onClosed: ServerToClientEvents['note:closed'] = (payload) => {
