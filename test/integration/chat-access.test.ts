@@ -60,6 +60,7 @@ describe('chat: only current members', () => {
     // Even a malformed query or body answers 404 first: nothing is learned about the team.
     expectError(await outsider.agent.get(`${base}?limit=abc`), 404, 'not_found');
     expectError(await outsider.agent.get(`${base}/reads`), 404, 'not_found');
+    expectError(await outsider.agent.get(`${base}/unread`), 404, 'not_found');
     expectError(await outsider.agent.post(`${base}/read`, { messageId: m.id }), 404, 'not_found');
     expectError(await outsider.agent.post(`${base}/read`, { bad: 1 }), 404, 'not_found');
     expectError(

@@ -262,6 +262,11 @@ describe('chat: read receipts and unread counts', () => {
     expect(await unreadOf(creator, team.id)).toBe(0);
     expect(await unreadOf(nurse, team.id)).toBe(1);
 
+    // The team page asks for one team only.
+    const one = await pharmacist.agent.get<{ unread: number }>(
+      `/api/teams/${team.id}/messages/unread`,
+    );
+    expect(expectStatus(one, 200)).toEqual({ unread: 3 });
     const c = await live(pharmacist);
     expect((await markRead(c, team.id, m3.id)).ok).toBe(true);
     expect(await unreadOf(pharmacist, team.id)).toBe(0);

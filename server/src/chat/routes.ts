@@ -41,6 +41,11 @@ export function chatRoutes(chat: ChatService): Router {
     res.json({ reads: await chat.reads(actorOf(req), req.params.id as string) });
   });
 
+  router.get(`${base}/unread`, requireAuth, async (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    res.json({ unread: await chat.unread(actorOf(req), req.params.id as string) });
+  });
+
   router.post(`${base}/read`, requireAuth, async (req, res) => {
     const teamId = req.params.id as string;
     await chat.checkMember(actorOf(req), teamId);

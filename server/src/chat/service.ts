@@ -22,6 +22,7 @@ import type { TeamModels } from '../teams/model.js';
 import type { TeamService } from '../teams/service.js';
 import { loadRefs } from '../teams/views.js';
 import type { ChatModels, MessageDoc } from './model.js';
+import { ChatUnread } from './unread.js';
 
 export interface ChatServiceDeps {
   models: ChatModels;
@@ -47,9 +48,11 @@ export class ChatService {
   private readonly now: () => Date;
   /** Per team, the tail of the inserts in flight on this instance (see `store`). */
   private readonly tails = new Map<string, Promise<unknown>>();
+  private readonly unreadCounter: ChatUnread;
 
   constructor(private readonly deps: ChatServiceDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.unreadCounter = new ChatUnread(deps.models);
   }
 
   /** 404 unless the professional is a current member (checked before reading any input). */
@@ -197,6 +200,13 @@ export class ChatService {
       messages: page.map((d) => toView(d, ref(d.authorId))),
       nextCursor: more && edge ? String(edge._id) : null,
     };
+  }
+
+  /** My unread count in one team (the team page's link to the conversation). */
+  async unread(actor: Professional, teamId: string): Promise<number> {
+    const ctx = await this.deps.teams.member(actor, teamId);
+    const counts = await this.unreadCounter.counts(actor.id, [ctx.team._id]);
+    return counts.get(String(ctx.team._id)) ?? 0;
   }
 
   /** Read positions of the current members (also on read-only teams). */
