@@ -293,9 +293,12 @@ describe('tasks: live', () => {
   it('task:changed reaches members only; a removed member stops receiving at once', async () => {
     const { team, creator, nurse, pharmacist } = await activeTeam(t);
     const outsider = await signUpPro(t);
-    const [creatorLive, nurseLive, pharmacistLive, outsiderLive] = await Promise.all(
-      [creator, nurse, pharmacist, outsider].map(live),
-    );
+    const [creatorLive, nurseLive, pharmacistLive, outsiderLive] = await Promise.all([
+      live(creator),
+      live(nurse),
+      live(pharmacist),
+      live(outsider),
+    ]);
     const task = await createTask(creator, team.id, {
       title: 'Visite',
       assigneeId: nurse.id,
