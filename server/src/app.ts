@@ -17,8 +17,11 @@ import { ChatService } from './chat/service.js';
 import { chatSocketFeature } from './chat/socket.js';
 import { ChatUnread } from './chat/unread.js';
 import type { Config } from './config.js';
-import { registerContributionModel } from './contributions/model.js';
+import { registerContributionModel, type ContributionCounterDoc } from './contributions/model.js';
 import { Contributions } from './contributions/service.js';
+import { registerLedgerModels } from './ledger/model.js';
+import { ledgerRoutes } from './ledger/routes.js';
+import { LedgerService } from './ledger/service.js';
 import { ensureIndexes } from './db/connection.js';
 import { healthRoutes } from './health/routes.js';
 import { errorHandler, notFound } from './http/errors.js';
@@ -98,6 +101,7 @@ export async function createApp({
   const noteModels = registerNoteModels(db);
   const audit = new AuditLog(registerAuditModel(db));
   const contributions = new Contributions(registerContributionModel(db), config.ledger.timeZone);
+  const ledgerModels = registerLedgerModels(db);
   const Notification = registerNotificationModel(db);
   const Task = registerTaskModel(db);
   const chatModels = registerChatModels(db);
@@ -226,6 +230,15 @@ export async function createApp({
     ? await useRedisAdapter(io, config.redisUrl, logger)
     : undefined;
 
+  const ledger = new LedgerService({
+    teams: teamModels,
+    Counter: db.model<ContributionCounterDoc>('ContributionCounter'),
+    Professional: models.Professional,
+    ledger: ledgerModels,
+    settings: config.ledger,
+    settleEndedTerms: (ids) => teams.settleEndedTerms(ids),
+  });
+
   const api = express.Router();
   api.use(requireJsonBody);
   api.use(express.json({ limit: LIMITS.jsonBodyBytes, strict: true }));
@@ -239,6 +252,7 @@ export async function createApp({
   api.use(noteRoutes(notes));
   api.use(taskRoutes(tasks, teams));
   api.use(notificationRoutes(notifications));
+  api.use(ledgerRoutes(ledger, config.publicUrl));
   api.use(chatRoutes(chat));
   api.use((_req, _res, next) => next(notFound()));
   app.use('/api', api);

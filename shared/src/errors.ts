@@ -39,6 +39,8 @@ export const ERROR_MESSAGES = {
   message_empty: 'Le message est vide.',
   message_too_long: 'Le message est trop long (4 000 caractères au plus).',
   invalid_message: 'Message refusé : données invalides.',
+  invalid_year:
+    "Cette année n'est pas disponible : choisissez une année entre 2024 et l'année en cours.",
   database_unavailable: 'Le service est momentanément indisponible.',
   internal_error: 'Une erreur inattendue est survenue. Veuillez réessayer.',
 } as const;

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
 import { PROFESSIONS } from '../../../shared/src/professions.js';
+import { ROLES } from '../../../shared/src/schemas/auth.js';
 
 /** A registered health professional. Holds no secret: those live in their own collections. */
 const professionalSchema = new Schema(
@@ -11,6 +12,8 @@ const professionalSchema = new Schema(
     lastName: { type: String, required: true },
     /** Demo accounts exist only with the embedded database (npm start). */
     demo: { type: Boolean, default: false },
+    /** Platform roles (shared/src/schemas/auth.ts ROLES); set by a command, never over HTTP. */
+    roles: { type: [{ type: String, enum: ROLES }], default: [] },
   },
   { timestamps: true, versionKey: false },
 );

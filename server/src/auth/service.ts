@@ -1,6 +1,12 @@
 import { hash, verify } from '@node-rs/argon2';
 import { Types } from 'mongoose';
-import type { Professional, SignIn, SignUp } from '../../../shared/src/schemas/auth.js';
+import {
+  ROLES,
+  type Professional,
+  type Role,
+  type SignIn,
+  type SignUp,
+} from '../../../shared/src/schemas/auth.js';
 import { normalizeRpps, RPPS_PATTERN } from '../../../shared/src/ids.js';
 import { AppError, conflict } from '../http/errors.js';
 import type { AuthModels, ProfessionalDoc } from './model.js';
@@ -25,6 +31,8 @@ export interface AuthServiceDeps {
   now?: () => number;
 }
 
+const isRole = (r: unknown): r is Role => (ROLES as readonly unknown[]).includes(r);
+
 export function toProfessional(doc: ProfessionalDoc): Professional {
   return {
     id: String(doc._id),
@@ -34,6 +42,7 @@ export function toProfessional(doc: ProfessionalDoc): Professional {
     lastName: doc.lastName,
     email: doc.email,
     demo: doc.demo ?? false,
+    roles: (doc.roles ?? []).filter(isRole),
   };
 }
 

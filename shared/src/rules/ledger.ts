@@ -30,8 +30,8 @@ export const LEDGER_FIRST_YEAR = 2024;
 
 export interface LedgerMembershipInput {
   joinedAt: Date;
-  /** null while still a member. */
-  leftAt: Date | null;
+  /** null (or absent) while still a member. */
+  leftAt?: Date | null | undefined;
 }
 
 export interface LedgerStatusEventInput {

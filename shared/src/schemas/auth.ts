@@ -56,6 +56,14 @@ export const signInSchema = z.strictObject({
 });
 export type SignIn = z.output<typeof signInSchema>;
 
+/**
+ * Platform roles, beyond being a health professional. `gestionnaire`: reads the yearly
+ * participation report of every professional (no health data). Granted only by the command
+ * `npm run gestionnaire -- --email …`, never over HTTP.
+ */
+export const ROLES = ['gestionnaire'] as const;
+export type Role = (typeof ROLES)[number];
+
 /** What the API shows of a professional: never a secret. */
 export const professionalSchema = z.object({
   id: z.string(),
@@ -66,6 +74,7 @@ export const professionalSchema = z.object({
   email: z.string(),
   /** Demo account (embedded database only): the UI marks it clearly. */
   demo: z.boolean(),
+  roles: z.array(z.enum(ROLES)),
 });
 export type Professional = z.infer<typeof professionalSchema>;
 

@@ -1,0 +1,117 @@
+import PDFDocument from 'pdfkit';
+import { CONTRIBUTION_LABELS } from '../../../shared/src/contributions.js';
+import { LEDGER_REASON_LABELS, type LedgerPeriodView } from '../../../shared/src/ledger.js';
+import { PROFESSION_LABELS } from '../../../shared/src/professions.js';
+import type { IssuedStatement } from './service.js';
+
+/**
+ * The yearly statement as a PDF (French). It lists each ESCAP by its pseudonymous reference
+ * (never the patient), with the professional's periods, the active periods and the
+ * contributions, then the totals, the rule's settings, and how to check it: the verification
+ * code, the address of the check page and the SHA-256 of the content as issued.
+ * Only the standard Helvetica font is used: its encoding covers French accents, and amounts
+ * are written "EUR" rather than with a symbol or narrow spaces it may not have.
+ */
+export function renderStatementPdf(statement: IssuedStatement, checkUrl: string): Promise<Buffer> {
+  const { view, code, issuedAt, digest } = statement;
+  const tz = view.settings.timeZone;
+  const dateTime = new Intl.DateTimeFormat('fr-FR', {
+    timeZone: tz,
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  const at = (iso: string | Date) => dateTime.format(new Date(iso)).replace(/\s+/g, ' ');
+  const periods = (list: LedgerPeriodView[]) =>
+    list.length === 0 ? 'aucune' : list.map((p) => `du ${at(p.from)} au ${at(p.to)}`).join(' ; ');
+  const eur = (n: number) => `${n} EUR`;
+  const p = view.professional;
+
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 50,
+    info: {
+      Title: `Relevé annuel de participation ESCAP ${view.year}`,
+      Author: 'ESCAP',
+      Subject: `Relevé ${code}`,
+    },
+  });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  const heading = (text: string) => {
+    doc.moveDown(0.8).font('Helvetica-Bold').fontSize(13).text(text).moveDown(0.3);
+    doc.font('Helvetica').fontSize(10);
+  };
+  const line = (label: string, value: string) =>
+    doc
+      .font('Helvetica-Bold')
+      .text(`${label} : `, { continued: true })
+      .font('Helvetica')
+      .text(value);
+
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(16)
+    .text(`Relevé annuel de participation ESCAP - ${view.year}`);
+  doc.font('Helvetica').fontSize(10).moveDown(0.3);
+  if (view.inProgress)
+    doc.text("Relevé provisoire : l'année est en cours, les chiffres peuvent encore évoluer.");
+  doc.moveDown(0.5);
+  line('Professionnel', `${p.firstName} ${p.lastName}`);
+  line('RPPS', p.rpps);
+  line('Profession', PROFESSION_LABELS[p.profession]);
+  line('Émis le', `${at(issuedAt)} (heure de ${tz})`);
+
+  heading('Vérification');
+  line('Code de vérification', code);
+  line('Vérifier sur', checkUrl);
+  line('Empreinte SHA-256 du contenu', digest);
+
+  heading('Règle appliquée');
+  doc.text(
+    `Année civile ${view.year} (fuseau ${tz}). Une ESCAP compte quand elle a été active pendant ` +
+      'votre participation au cours de l’année' +
+      (view.settings.requireContribution ? ', avec au moins une contribution de votre part.' : '.'),
+  );
+  line('Montant de base (au moins une ESCAP comptée)', eur(view.settings.baseAmount));
+  line(
+    `Bonus (au moins ${view.settings.threshold} ESCAP comptées)`,
+    eur(view.settings.bonusAmount),
+  );
+
+  heading(`ESCAP (${view.escaps.length})`);
+  if (view.escaps.length === 0) doc.text('Aucune participation à une ESCAP cette année.');
+  for (const e of view.escaps) {
+    doc
+      .moveDown(0.4)
+      .font('Helvetica-Bold')
+      .text(`${e.reference} - ${e.counts ? 'comptée' : 'non comptée'}`);
+    doc.font('Helvetica');
+    line('Participation', periods(e.memberPeriods));
+    line('Active pendant la participation', periods(e.activePeriods));
+    const c = e.contributions;
+    line(
+      'Contributions',
+      `${CONTRIBUTION_LABELS.note} ${c.note}, ${CONTRIBUTION_LABELS.message} ${c.message}, ` +
+        `${CONTRIBUTION_LABELS.task} ${c.task} (total ${c.total})`,
+    );
+    line('Motif', LEDGER_REASON_LABELS[e.reason]);
+  }
+
+  heading('Totaux');
+  line('ESCAP considérées', String(view.escaps.length));
+  line('ESCAP comptées', `${view.counted} / ${view.settings.threshold}`);
+  line('Montant de base', eur(view.amounts.base));
+  line('Bonus', eur(view.amounts.bonus));
+  line('Total', eur(view.amounts.total));
+
+  doc.end();
+  return done;
+}

@@ -1,0 +1,199 @@
+import type { Model, PipelineStage, Types } from 'mongoose';
+import type { LedgerReportRow, LedgerReportView } from '../../../shared/src/ledger.js';
+import { PROFESSION_LABELS } from '../../../shared/src/professions.js';
+import {
+  computeLedgerYear,
+  type LedgerStatusEventInput,
+  type LedgerTeamInput,
+} from '../../../shared/src/rules/ledger.js';
+import type { LedgerSettings } from '../../../shared/src/rules/ledger-settings.js';
+import { yearBounds } from '../../../shared/src/time.js';
+import type { ProfessionalDoc } from '../auth/model.js';
+import type { ContributionCounterDoc } from '../contributions/model.js';
+import type { TeamModels } from '../teams/model.js';
+
+export interface ReportDeps {
+  teams: Pick<TeamModels, 'Membership' | 'StatusEvent'>;
+  Counter: Model<ContributionCounterDoc>;
+  Professional: Model<ProfessionalDoc>;
+  settings: LedgerSettings;
+}
+
+interface MembershipRow {
+  professionalId: Types.ObjectId;
+  teamId: Types.ObjectId;
+  joinedAt: Date;
+  leftAt: Date | null;
+}
+interface EventRow extends LedgerStatusEventInput {
+  teamId: Types.ObjectId;
+}
+interface CounterRow {
+  professionalId: Types.ObjectId;
+  teamId: Types.ObjectId;
+  note: number;
+  message: number;
+  task: number;
+  total: number;
+}
+
+/**
+ * The aggregation pipelines of the yearly report: one per collection, each a $match on the
+ * year (served by an index) and a $project of the few fields the rule needs.
+ *
+ * Why three pipelines joined in memory rather than one with $lookup and $group: a $lookup per
+ * membership costs an index probe per (professional, team) pair (hundreds of thousands at the
+ * target scale), while scanning each collection once and joining in hash maps is linear; and
+ * the jongodb stand-in the tests run on has no $push accumulator and gets a compound $group
+ * key wrong (checked in test/integration/ledger-report.test.ts), so grouping stays in code the
+ * same on every engine. Nothing here reads a raw contribution.
+ */
+export function reportPipelines(year: number, settings: LedgerSettings) {
+  const { start, end } = yearBounds(year, settings.timeZone);
+  const memberships: PipelineStage[] = [
+    { $match: { joinedAt: { $lt: end }, $or: [{ leftAt: null }, { leftAt: { $gt: start } }] } },
+    { $project: { _id: 0, professionalId: 1, teamId: 1, joinedAt: 1, leftAt: 1 } },
+  ];
+  // Events after the year cannot change it; earlier ones give the status at its start.
+  const events: PipelineStage[] = [
+    { $match: { at: { $lt: end } } },
+    { $project: { _id: 0, teamId: 1, status: 1, at: 1 } },
+  ];
+  const counters: PipelineStage[] = [
+    { $match: { year } },
+    {
+      $project: { _id: 0, professionalId: 1, teamId: 1, note: 1, message: 1, task: 1, total: 1 },
+    },
+  ];
+  return { memberships, events, counters };
+}
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = out.get(k);
+    if (list) list.push(row);
+    else out.set(k, [row]);
+  }
+  return out;
+}
+
+/**
+ * Every professional's year, for the yearly declarations: counts and amounts only, no team
+ * reference and no health data. The rule runs per professional on the joined rows.
+ */
+export async function buildReport(
+  deps: ReportDeps,
+  year: number,
+  now: Date,
+): Promise<LedgerReportView> {
+  const { settings } = deps;
+  const p = reportPipelines(year, settings);
+  const [memberships, events, counters] = await Promise.all([
+    deps.teams.Membership.aggregate<MembershipRow>(p.memberships),
+    deps.teams.StatusEvent.aggregate<EventRow>(p.events),
+    deps.Counter.aggregate<CounterRow>(p.counters),
+  ]);
+  const eventsByTeam = groupBy(events, (e) => e.teamId.toHexString());
+  const countersByPair = new Map(
+    counters.map((c) => [`${c.professionalId.toHexString()}|${c.teamId.toHexString()}`, c]),
+  );
+  const byProfessional = groupBy(memberships, (m) => m.professionalId.toHexString());
+  const ids = [...byProfessional.values()].map((rows) => rows[0]!.professionalId);
+  const professionals = await deps.Professional.aggregate<ProfessionalDoc>([
+    { $match: { _id: { $in: ids } } },
+    { $project: { rpps: 1, firstName: 1, lastName: 1, profession: 1 } },
+    { $sort: { lastName: 1, firstName: 1, rpps: 1 } },
+  ]);
+
+  const rows: LedgerReportRow[] = [];
+  for (const pro of professionals) {
+    const proId = pro._id.toHexString();
+    const byTeam = groupBy(byProfessional.get(proId) ?? [], (m) => m.teamId.toHexString());
+    const teams: LedgerTeamInput[] = [];
+    for (const [teamId, periods] of byTeam)
+      teams.push({
+        teamId,
+        reference: '',
+        memberships: periods,
+        statusEvents: eventsByTeam.get(teamId) ?? [],
+        contributions: countersByPair.get(`${proId}|${teamId}`),
+      });
+    const r = computeLedgerYear({ year, now, teams }, settings);
+    rows.push({
+      professional: {
+        id: proId,
+        rpps: pro.rpps,
+        firstName: pro.firstName,
+        lastName: pro.lastName,
+        profession: pro.profession,
+      },
+      considered: r.escaps.length,
+      counted: r.counted,
+      contributions: r.contributions,
+      amounts: r.amounts,
+    });
+  }
+  const paid = rows.filter((r) => r.amounts.total > 0);
+  return {
+    year,
+    settings,
+    rows,
+    totals: {
+      professionals: rows.length,
+      paid: paid.length,
+      amount: paid.reduce((sum, r) => sum + r.amounts.total, 0),
+    },
+  };
+}
+
+/**
+ * A CSV field: quoted when it holds the separator, a quote or a line break; a name starting
+ * like a formula (= + - @) is prefixed with an apostrophe so a spreadsheet shows it as text.
+ */
+function field(value: string | number): string {
+  const raw = String(value);
+  const s = typeof value === 'string' && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
+  return /[";\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * The report as CSV for French spreadsheets: UTF-8 with a BOM (Excel reads accents right),
+ * `;` separators, CRLF line ends, one header row.
+ */
+export function reportCsv(report: LedgerReportView): string {
+  const header = [
+    'RPPS',
+    'nom',
+    'prénom',
+    'profession',
+    'ESCAP considérées',
+    'ESCAP comptées',
+    'contributions',
+    'montant base',
+    'bonus',
+    'total',
+  ];
+  const lines = [header.join(';')];
+  for (const r of report.rows) {
+    const p = r.professional;
+    lines.push(
+      [
+        p.rpps,
+        p.lastName,
+        p.firstName,
+        PROFESSION_LABELS[p.profession],
+        r.considered,
+        r.counted,
+        r.contributions,
+        r.amounts.base,
+        r.amounts.bonus,
+        r.amounts.total,
+      ]
+        .map(field)
+        .join(';'),
+    );
+  }
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
