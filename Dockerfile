@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # ESCAP image: build the Svelte client, then a slim runtime with production dependencies only.
-# The server runs from TypeScript sources through tsx (a runtime dependency).
+# The server runs as one bundled ES module (scripts/build-server.mjs) with plain Node.
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
@@ -14,12 +14,10 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
-COPY tsconfig*.json ./
-COPY shared ./shared
-COPY server ./server
+COPY --from=build /app/server/dist ./server/dist
 COPY --from=build /app/client/dist ./client/dist
 # Serve the built client from the same origin as the API.
 ENV CLIENT_DIST=client/dist
 USER node
 EXPOSE 3000
-CMD ["node", "--import", "tsx", "server/src/main.ts"]
+CMD ["node", "--enable-source-maps", "server/dist/main.mjs"]

@@ -1,5 +1,5 @@
 // `npm start`: builds the client when its build is missing or older than its sources, then
-// starts the server on one port (default 3000), serving the built client and the API.
+// starts the server bundle (rebuilt the same way) on one port (default 3000), serving the built client and the API.
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'client', 'dist', 'index.html');
+const serverBundle = path.join(root, 'server', 'dist', 'main.mjs');
 
 function newestMtime(dir) {
   let newest = 0;
@@ -18,24 +19,29 @@ function newestMtime(dir) {
   return newest;
 }
 
-const sources = Math.max(
-  newestMtime(path.join(root, 'client')),
-  newestMtime(path.join(root, 'shared', 'src')),
-);
-if (!existsSync(dist) || statSync(dist).mtimeMs < sources) {
-  console.log('Building the client…');
-  const build = spawnSync(
-    'npx',
-    ['vite', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  );
-  if (build.status !== 0) process.exit(build.status ?? 1);
+const newest = (...dirs) => Math.max(...dirs.map((d) => newestMtime(path.join(root, d))));
+
+/** Runs a build step when its output is missing or older than its sources. */
+function buildIfStale(output, sources, label, command, args) {
+  if (existsSync(output) && statSync(output).mtimeMs >= newest(...sources)) return;
+  console.log(label);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-const server = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+buildIfStale(dist, ['client', 'shared/src'], 'Building the client…', 'npx', [
+  'vite',
+  'build',
+  '--config',
+  'client/vite.config.ts',
+  '--logLevel',
+  'warn',
+]);
+buildIfStale(serverBundle, ['server/src', 'shared/src'], 'Building the server…', process.execPath, [
+  path.join(root, 'scripts', 'build-server.mjs'),
+]);
+
+const server = spawn(process.execPath, ['--enable-source-maps', serverBundle], {
   cwd: root,
   stdio: 'inherit',
   env: { CLIENT_DIST: 'client/dist', ...process.env },

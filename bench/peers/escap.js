@@ -9,11 +9,12 @@ export const name = 'escap';
 export const kind = 'yjs';
 export const versions = ['socket.io', 'socket.io-client', 'mongoose'];
 export const server = {
+  // The bundle `npm run bench:notes` builds first (scripts/build-server.mjs --bench): plain
+  // Node, as in production, not the TypeScript sources through tsx.
   argv: [
     process.execPath,
-    '--import',
-    'tsx',
-    fileURLToPath(new URL('../servers/escap.ts', import.meta.url)),
+    '--enable-source-maps',
+    fileURLToPath(new URL('../.build/escap-server.mjs', import.meta.url)),
   ],
   env: { LOG_LEVEL: 'silent' },
   ready: /READY/,

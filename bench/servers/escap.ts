@@ -1,7 +1,7 @@
 // The ESCAP server as the benchmark's "escap" peer: the real app (createApp: express, socket.io,
 // session-cookie handshake, membership checks, audit, stored-before-ack note updates) on the
 // database that `startDatabase` picks (MONGODB_URI, else a local mongod, else jongodb).
-// Run with `node --import tsx bench/servers/escap.ts`, like `npm start` runs the server.
+// Bundled by `node scripts/build-server.mjs --bench` and run with plain Node, like `npm start` runs the server.
 //
 // Environment (set by bench/bench.js):
 //   HOST, PORT           where to listen
