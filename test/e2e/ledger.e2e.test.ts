@@ -1,8 +1,9 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import { Types } from 'mongoose';
 import { PDFParse } from 'pdf-parse';
 import type { Download, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProfessionalDoc } from '../../server/src/auth/model.js';
+import { setRole } from '../../server/src/auth/roles.js';
 import { errorMessage } from '../../shared/src/errors.js';
 import { LEDGER_REASON_LABELS } from '../../shared/src/ledger.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -214,9 +215,9 @@ describe('participation ledger in the browser', () => {
     const team = await activeTeam(app);
     await app.app.services.contributions.record(team.team.id, team.nurse.id, 'task', new Date());
     const manager = await signUpPro(app, { profession: 'medecin', lastName: 'Gestion' });
-    await app.db
-      .collection('professionals')
-      .updateOne({ _id: new Types.ObjectId(manager.id) }, { $set: { roles: ['gestionnaire'] } });
+    // Granted the way `npm run gestionnaire` does it: no HTTP route changes roles.
+    const Professional = app.db.model<ProfessionalDoc>('Professional');
+    expect(await setRole(Professional, manager.input.email, 'gestionnaire', true)).toBeDefined();
 
     const page = await browser.newPage(app.baseUrl);
     const errors: string[] = [];
