@@ -41,12 +41,15 @@ export class Contributions {
     };
     let row: { firstAt: Date; lastAt: Date } | null;
     try {
-      row = await this.Counter.findOneAndUpdate(filter, update, { upsert: true, new: true }).lean();
+      row = await this.Counter.findOneAndUpdate(filter, update, {
+        upsert: true,
+        returnDocument: 'after',
+      }).lean();
     } catch (err) {
       // Two first contributions at once: both upserts try to insert, the unique index lets
       // one through; the other is now a plain update.
       if ((err as { code?: number }).code !== 11000) throw err;
-      row = await this.Counter.findOneAndUpdate(filter, update, { new: true }).lean();
+      row = await this.Counter.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean();
     }
     if (row && row.lastAt < at) {
       await this.Counter.updateOne({ ...filter, lastAt: { $lt: at } }, { $set: { lastAt: at } });
