@@ -39,5 +39,15 @@ describe('demo data (npm start with the embedded database)', () => {
     const karim = await signIn(DEMO_PROFESSIONALS[3]!.email);
     const inbox = await karim.get<{ invitations: unknown[] }>('/api/invitations');
     expect(inbox.body.invitations).toHaveLength(1);
+
+    // The demo gestionnaire reads the participation report, where Claire's ESCAP counts.
+    const manager = await signIn('gestionnaire@demo.escap.fr');
+    const me = await manager.get<{ professional: { roles: string[] } }>('/api/session');
+    expect(me.body.professional.roles).toEqual(['gestionnaire']);
+    const report = await manager.get<{
+      rows: Array<{ professional: { rpps: string }; counted: number }>;
+    }>('/api/ledger/report');
+    expect(report.status).toBe(200);
+    expect(report.body.rows.find((r) => r.professional.rpps === '10000000001')?.counted).toBe(1);
   });
 });

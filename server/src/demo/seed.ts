@@ -1,5 +1,7 @@
 import type { Connection, Model } from 'mongoose';
 import type { Profession } from '../../../shared/src/professions.js';
+import type { Role } from '../../../shared/src/schemas/auth.js';
+import type { Contributions } from '../contributions/service.js';
 import type { ProfessionalDoc } from '../auth/model.js';
 import { toProfessional, type AuthService } from '../auth/service.js';
 import type { InvitationService } from '../invitations/service.js';
@@ -19,6 +21,8 @@ export const DEMO_PROFESSIONALS: ReadonlyArray<{
   firstName: string;
   lastName: string;
   email: string;
+  /** Platform roles (the gestionnaire reads the participation report). */
+  roles?: Role[];
 }> = [
   {
     rpps: '10000000001',
@@ -48,24 +52,38 @@ export const DEMO_PROFESSIONALS: ReadonlyArray<{
     lastName: 'Haddad',
     email: 'karim.haddad@demo.escap.fr',
   },
+  {
+    rpps: '10000000005',
+    profession: 'pharmacien',
+    firstName: 'Gestionnaire',
+    lastName: 'Démo',
+    email: 'gestionnaire@demo.escap.fr',
+    roles: ['gestionnaire'],
+  },
 ];
 
 export async function seedDemo(
   db: Connection,
-  services: { auth: AuthService; teams: TeamService; invitations: InvitationService },
+  services: {
+    auth: AuthService;
+    teams: TeamService;
+    invitations: InvitationService;
+    contributions: Contributions;
+  },
   logger: Logger,
 ): Promise<void> {
   const Professional = db.model<ProfessionalDoc>('Professional');
   let fresh = false;
-  for (const p of DEMO_PROFESSIONALS) {
+  for (const { roles = [], ...p } of DEMO_PROFESSIONALS) {
     if (await Professional.exists({ rpps: p.rpps })) continue;
     await services.auth.signUp({ ...p, password: DEMO_PASSWORD });
-    await Professional.updateOne({ rpps: p.rpps }, { $set: { demo: true } });
+    await Professional.updateOne({ rpps: p.rpps }, { $set: { demo: true, roles } });
     fresh = true;
   }
   if (fresh) await seedDemoTeam(Professional, services);
   const lines = DEMO_PROFESSIONALS.map(
-    (p) => `    ${p.email.padEnd(32)} RPPS ${p.rpps}  (${p.profession})`,
+    (p) =>
+      `    ${p.email.padEnd(32)} RPPS ${p.rpps}  (${[p.profession, ...(p.roles ?? [])].join(', ')})`,
   ).join('\n');
   logger.info(
     `\n  DEMO DATA — demonstration accounts, not real professionals.\n` +
@@ -76,11 +94,17 @@ export async function seedDemo(
 /**
  * One active demo ESCAP (a fictitious patient): Claire Martin, médecin traitant, with Julien
  * and Sophie; Karim has a pending invitation, so each demo account shows something different.
- * Built through the services, like a real team.
+ * Claire and Julien have contributed this year, so their participation ledger counts the team
+ * (Sophie's shows a team not counted for want of a contribution). Built through the services,
+ * like a real team.
  */
 async function seedDemoTeam(
   Professional: Model<ProfessionalDoc>,
-  { teams, invitations }: { teams: TeamService; invitations: InvitationService },
+  {
+    teams,
+    invitations,
+    contributions,
+  }: { teams: TeamService; invitations: InvitationService; contributions: Contributions },
 ): Promise<void> {
   const byRpps = async (rpps: string) => {
     const doc = await Professional.findOne({ rpps }).lean<ProfessionalDoc>();
@@ -118,4 +142,8 @@ async function seedDemoTeam(
   }
   const ctx = await teams.member(claire!, team.id);
   await invitations.invite(ctx, { invitee: { rpps: '10000000004' } }, 'http://localhost');
+  const now = new Date();
+  await contributions.record(team.id, claire!.id, 'note', now, 2);
+  await contributions.record(team.id, claire!.id, 'message', now);
+  await contributions.record(team.id, julien!.id, 'task', now);
 }

@@ -45,8 +45,9 @@ interface CounterRow {
  * membership costs an index probe per (professional, team) pair (hundreds of thousands at the
  * target scale), while scanning each collection once and joining in hash maps is linear; and
  * the jongodb stand-in the tests run on has no $push accumulator and gets a compound $group
- * key wrong (checked in test/integration/ledger-report.test.ts), so grouping stays in code the
- * same on every engine. Nothing here reads a raw contribution.
+ * key wrong (it returned one group keyed by the literal expression; probed 2026-11), so grouping
+ * stays in code, the same on every engine. The stages used are checked on the engine the tests
+ * run on (test/integration/ledger-report.test.ts). Nothing here reads a raw contribution.
  */
 export function reportPipelines(year: number, settings: LedgerSettings) {
   const { start, end } = yearBounds(year, settings.timeZone);
