@@ -168,6 +168,6 @@ describe('report pipelines on this engine', () => {
     const teamEvents = events.filter((e) => String(e.teamId) === team.id);
     expect(teamEvents.map((e) => e.status as string).sort()).toEqual(['active', 'pending']);
     const proCounters = counters.filter((c) => String(c.professionalId) === creator.id);
-    expect(proCounters.map((c) => [c.note, c.task, c.total])).toEqual([[1, 0, 1]]);
+    expect(proCounters.map((c) => [c.note, c.task, c.total] as unknown[])).toEqual([[1, 0, 1]]);
   });
 });
