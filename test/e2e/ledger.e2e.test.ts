@@ -208,6 +208,20 @@ describe('participation ledger in the browser', () => {
     // An ordinary professional does not get the platform report.
     await page.goto('/gestion/participation');
     await page.getByRole('heading', { name: 'Accès réservé' }).waitFor();
+
+    // The session ends while the dashboard is open: the download says so instead of saving
+    // the API's error as a PDF.
+    await page.goto('/participation');
+    await page.getByText('1 / 5 ESCAP', { exact: true }).waitFor();
+    await page.context().clearCookies();
+    let downloads = 0;
+    page.on('download', () => downloads++);
+    await page.getByRole('link', { name: 'Télécharger l’attestation (PDF)' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: errorMessage('unauthenticated') })
+      .waitFor();
+    expect(downloads).toBe(0);
     expect(errors).toEqual([]);
   });
 

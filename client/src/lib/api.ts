@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { errorMessage, type ErrorCode } from '../../../shared/src/errors.js';
+import { filenameFrom } from './download.js';
 
 export type ApiErrorCode = ErrorCode | 'network';
 
@@ -113,6 +114,17 @@ export async function request<T = undefined>(
     throw new ApiError('internal_error', errorMessage('internal_error'), response.status);
   }
   return parsed.data;
+}
+
+/**
+ * A file answered by the API (PDF, CSV) with the session cookie. A failure comes back as the
+ * API's JSON error, so the page can say what went wrong instead of saving the error as a file.
+ */
+export async function fetchFile(path: string): Promise<{ blob: Blob; filename?: string }> {
+  const response = await send('GET', path, undefined);
+  if (!response.ok) throw await toApiError(response);
+  const filename = filenameFrom(response.headers.get('Content-Disposition'));
+  return { blob: await response.blob(), ...(filename ? { filename } : {}) };
 }
 
 export const UNEXPECTED_ERROR_MESSAGE = 'Une erreur inattendue est survenue. Veuillez réessayer.';
