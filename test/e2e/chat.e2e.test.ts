@@ -1,0 +1,140 @@
+import { mkdir } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
+import { createTeam, inviteAndAccept, signUpPro, type Pro } from '../teamFactories.js';
+
+const SCREENSHOTS = 'test-results/chat';
+/** Messages travel through the server and its database: allow for a slow machine. */
+const LIVE = { timeout: 15_000 };
+
+/** Signs the page's context in through the API with the professional's credentials. */
+async function signIn(page: Page, pro: Pro): Promise<void> {
+  await page.request.get('/api/session');
+  const csrf = (await page.context().cookies()).find((c) => c.name === 'escap_csrf');
+  const res = await page.request.post('/api/auth/signin', {
+    data: { identifier: pro.input.email, password: pro.input.password },
+    headers: { 'X-CSRF-Token': decodeURIComponent(csrf?.value ?? '') },
+  });
+  expect(res.status()).toBe(200);
+}
+
+const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
+const composer = (page: Page) => page.getByRole('combobox', { name: 'Votre message' });
+
+async function expectNoHorizontalScroll(page: Page): Promise<void> {
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+describe('team conversation in the browser', () => {
+  let app: TestApp;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startTestApp({ withClient: true }), launchBrowser()]);
+    await mkdir(SCREENSHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('two members chat live, with a mention, and each sees the other has read', async () => {
+    const doctor = await signUpPro(app, {
+      profession: 'medecin',
+      firstName: 'Jeanne',
+      lastName: 'Martin',
+    });
+    const nurse = await signUpPro(app, {
+      profession: 'infirmier',
+      firstName: 'Julien',
+      lastName: 'Perrin',
+    });
+    const { team } = await createTeam(doctor);
+    await inviteAndAccept(doctor, team.id, nurse);
+
+    const [doctorPage, nursePage] = await Promise.all([
+      browser.newPage(app.baseUrl),
+      browser.newPage(app.baseUrl),
+    ]);
+    const errors: string[] = [];
+    for (const page of [doctorPage, nursePage]) page.on('pageerror', (e) => errors.push(e.message));
+    await Promise.all([signIn(doctorPage, doctor), signIn(nursePage, nurse)]);
+
+    // The nurse waits on "Mes ESCAP"; the doctor opens the conversation from the team page.
+    await nursePage.goto('/');
+    await nursePage.getByRole('heading', { name: 'Mes ESCAP' }).waitFor();
+    await doctorPage.goto(`/escap/${team.id}`);
+    await doctorPage.getByRole('link', { name: 'Ouvrir la discussion' }).click();
+    await doctorPage.waitForURL(`**/escap/${team.id}/discussion`);
+    await doctorPage.getByRole('heading', { name: 'Discussion de l’équipe', level: 1 }).waitFor();
+    await doctorPage.getByText('Aucun message pour l’instant').waitFor(LIVE);
+
+    // A mention picked from the completion, a second line with Shift+Enter, sent with Enter.
+    await composer(doctorPage).click();
+    await doctorPage.keyboard.type('Bonjour @Jul');
+    await doctorPage.getByRole('option', { name: 'Julien Perrin' }).waitFor();
+    await doctorPage.keyboard.press('Enter');
+    await doctorPage.keyboard.type('pouvez-vous passer demain ?');
+    await doctorPage.keyboard.press('Shift+Enter');
+    await doctorPage.keyboard.type('Merci.');
+    await doctorPage.keyboard.press('Enter');
+    await expect.poll(() => composer(doctorPage).inputValue()).toBe('');
+    const sent = messages(doctorPage).getByRole('listitem').filter({ hasText: 'Merci.' });
+    await sent.waitFor(LIVE);
+    await sent.locator('mark', { hasText: '@Julien Perrin' }).waitFor();
+
+    // The nurse's home shows the unread message live, then the conversation shows it.
+    const row = nursePage.getByRole('link', { name: /Discussion.*1 message non lu/ });
+    await row.waitFor(LIVE);
+    await row.click();
+    await nursePage.waitForURL(`**/escap/${team.id}/discussion`);
+    const received = messages(nursePage)
+      .getByRole('listitem')
+      .filter({ hasText: 'pouvez-vous passer demain ?' });
+    await received.waitFor(LIVE);
+    expect(await received.innerText()).toContain('Jeanne Martin');
+    expect(await received.innerText()).toContain('Merci.');
+    await received.locator('mark', { hasText: '@Julien Perrin' }).waitFor();
+
+    // Having it on screen is reading it: the doctor sees it under her message, live.
+    await sent.getByText('Lu par Julien Perrin').waitFor(LIVE);
+
+    // The reply arrives live on the doctor's page, aligned as someone else's message.
+    await composer(nursePage).fill('Oui, vers 9 h.');
+    await nursePage.getByRole('button', { name: 'Envoyer' }).click();
+    const reply = messages(doctorPage).getByRole('listitem').filter({ hasText: 'Oui, vers 9 h.' });
+    await reply.waitFor(LIVE);
+    expect(await reply.getAttribute('class')).not.toContain('own');
+    expect(await sent.getAttribute('class')).toContain('own');
+    await messages(nursePage)
+      .getByRole('listitem')
+      .filter({ hasText: 'Oui, vers 9 h.' })
+      .getByText('Lu par Jeanne Martin')
+      .waitFor(LIVE);
+
+    // Near the limit the composer counts; past it, it refuses to send.
+    await composer(nursePage).fill('a'.repeat(4001));
+    await nursePage.getByText('4 001 / 4 000 caractères').waitFor();
+    expect(await nursePage.getByRole('button', { name: 'Envoyer' }).isDisabled()).toBe(true);
+    await composer(nursePage).fill('');
+
+    // After a reload the history is there, in order.
+    await nursePage.reload();
+    await messages(nursePage).getByText('Oui, vers 9 h.').waitFor(LIVE);
+    const texts = await messages(nursePage).locator('.chat-text').allInnerTexts();
+    expect(texts).toEqual([
+      'Bonjour @Julien Perrin pouvez-vous passer demain ?\nMerci.',
+      'Oui, vers 9 h.',
+    ]);
+
+    await expectNoHorizontalScroll(nursePage);
+    await nursePage.screenshot({ path: `${SCREENSHOTS}/01-chat-375.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});
