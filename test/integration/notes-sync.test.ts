@@ -34,6 +34,22 @@ describe('notes: sync details', () => {
     wire.close();
   });
 
+  it('serves every newcomer with an empty copy the whole state, edits included', async () => {
+    const { team, creator, nurse, pharmacist } = await activeTeam(t);
+    const writer = await WireNote.open(creator, team.id);
+    expect(await writer.send(writer.append('Kiné 3x/sem.'))).toMatchObject({ ok: true });
+    // Two empty newcomers in a row (the second is served the encoded state kept in memory).
+    const first = await WireNote.open(nurse, team.id);
+    const second = await WireNote.open(pharmacist, team.id);
+    expect(first.text()).toBe('Kiné 3x/sem.');
+    expect(second.text()).toBe('Kiné 3x/sem.');
+    // An edit makes the kept state stale: the next newcomer gets the edit too.
+    expect(await writer.send(writer.append(' Pansement J+2.'))).toMatchObject({ ok: true });
+    const third = await WireNote.open(nurse, team.id);
+    expect(third.text()).toBe('Kiné 3x/sem. Pansement J+2.');
+    for (const n of [writer, first, second, third]) n.close();
+  });
+
   it('does not let a socket move or remove another client’s cursor', async () => {
     const { team, creator, nurse, pharmacist } = await activeTeam(t);
     const a = openNote(creator.agent, team.id);

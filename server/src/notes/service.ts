@@ -84,6 +84,15 @@ export class NoteService {
     this.now = deps.now ?? (() => new Date());
   }
 
+  /** What a client with this state vector lacks (sync step 2's content). */
+  private missingFor(live: LiveDoc, clientVector: Uint8Array): Uint8Array {
+    // An empty vector (a single 0: no client) asks for everything: served from the cache.
+    if (clientVector.byteLength === 1 && clientVector[0] === 0) {
+      return (live.fullState ??= Y.encodeStateAsUpdate(live.doc));
+    }
+    return Y.encodeStateAsUpdate(live.doc, clientVector);
+  }
+
   /** Opens a document for a member: the server's sync step 2 (for the client's step 1) and step 1. */
   async join(
     actor: Professional,
@@ -97,8 +106,10 @@ export class NoteService {
       const decoder = decoding.createDecoder(clientStep1);
       if (decoding.readVarUint(decoder) !== syncProtocol.messageYjsSyncStep1)
         throw new Error('not step 1');
+      const clientVector = decoding.readVarUint8Array(decoder);
       const encoder = encoding.createEncoder();
-      syncProtocol.readSyncStep1(decoder, encoder, live.doc);
+      encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+      encoding.writeVarUint8Array(encoder, this.missingFor(live, clientVector));
       messages.push(encoding.toUint8Array(encoder));
     } catch {
       throw new AppError('invalid_update', 400);
