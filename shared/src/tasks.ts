@@ -57,7 +57,8 @@ const version = z
 
 export const createTaskSchema = z.strictObject({
   title,
-  details: details.optional(),
+  // Null too: what this schema outputs for empty details is sent as is by the client.
+  details: details.nullable().optional(),
   assigneeId: objectId,
   due: calendarDaySchema,
 });

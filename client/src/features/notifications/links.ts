@@ -1,0 +1,20 @@
+import type { NotificationView } from '../../../../shared/src/notifications.js';
+import { paths } from '../../lib/routes.js';
+
+/**
+ * Where a notification leads: the invitation inbox (home), the discussion, the tasks or the
+ * team. Nowhere for a team the reader left: the page would only say "introuvable".
+ */
+export function notificationLink(n: NotificationView): string | null {
+  if (n.kind === 'invitation') return paths.home;
+  if (!n.available || !n.teamId) return null;
+  switch (n.kind) {
+    case 'mention':
+      return paths.chat(n.teamId);
+    case 'task_assigned':
+      return paths.tasks(n.teamId);
+    case 'team_status':
+    case 'term_ending':
+      return paths.team(n.teamId);
+  }
+}

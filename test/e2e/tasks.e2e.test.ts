@@ -1,0 +1,156 @@
+import { mkdir } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calendarDay } from '../../shared/src/tasks.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
+import {
+  createTeam,
+  expectStatus,
+  inviteAndAccept,
+  signUpPro,
+  type Pro,
+} from '../teamFactories.js';
+
+const SCREENSHOTS = 'test-results/tasks';
+/** Changes travel through the server and its database: allow for a slow machine. */
+const LIVE = { timeout: 15_000 };
+
+/** Signs the page's context in through the API with the professional's credentials. */
+async function signIn(page: Page, pro: Pro): Promise<void> {
+  await page.request.get('/api/session');
+  const csrf = (await page.context().cookies()).find((c) => c.name === 'escap_csrf');
+  const res = await page.request.post('/api/auth/signin', {
+    data: { identifier: pro.input.email, password: pro.input.password },
+    headers: { 'X-CSRF-Token': decodeURIComponent(csrf?.value ?? '') },
+  });
+  expect(res.status()).toBe(200);
+}
+
+const bellCount = (page: Page) => page.getByTestId('notification-count');
+
+describe('tasks and notifications in the browser', () => {
+  let app: TestApp;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startTestApp({ withClient: true }), launchBrowser()]);
+    await mkdir(SCREENSHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('a member assigns a task; the other sees the bell rise live, finds the task and marks it done', async () => {
+    const doctor = await signUpPro(app, {
+      profession: 'medecin',
+      firstName: 'Marie',
+      lastName: 'Curie',
+    });
+    const nurse = await signUpPro(app, {
+      profession: 'infirmier',
+      firstName: 'Camille',
+      lastName: 'Durand',
+    });
+    const { team } = await createTeam(doctor);
+    await inviteAndAccept(doctor, team.id, nurse);
+    // The nurse's notifications so far (the invitation) are read: the bell starts empty.
+    expectStatus(await nurse.agent.post('/api/notifications/read-all'), 200);
+
+    const [doctorPage, nursePage] = await Promise.all([
+      browser.newPage(app.baseUrl),
+      browser.newPage(app.baseUrl),
+    ]);
+    const errors: string[] = [];
+    for (const page of [doctorPage, nursePage]) page.on('pageerror', (e) => errors.push(e.message));
+    await doctorPage.setViewportSize({ width: 1280, height: 900 });
+    await Promise.all([signIn(doctorPage, doctor), signIn(nursePage, nurse)]);
+
+    // The nurse waits on the home page, with the bell in the header.
+    await nursePage.goto('/');
+    await nursePage.getByRole('link', { name: 'Notifications', exact: true }).waitFor(LIVE);
+    expect(await bellCount(nursePage).count()).toBe(0);
+
+    // The doctor opens the tasks from the team page.
+    await doctorPage.goto(`/escap/${team.id}`);
+    await doctorPage.getByRole('link', { name: /^Tâches/ }).click();
+    await doctorPage.waitForURL(`**/escap/${team.id}/taches`);
+    await doctorPage.getByRole('heading', { name: 'Tâches', level: 1 }).waitFor();
+
+    // A field error in French first: no title.
+    await doctorPage.getByRole('button', { name: 'Créer la tâche' }).click();
+    await doctorPage.getByText('Le titre est obligatoire.').first().waitFor();
+
+    const due = calendarDay(new Date(Date.now() + 3 * 86_400_000));
+    await doctorPage.getByLabel('Tâche', { exact: true }).fill('Pansement jambe gauche');
+    await doctorPage.getByLabel('Confiée à').selectOption({ label: 'Camille Durand (Infirmier·ère)' });
+    await doctorPage.getByLabel('À faire avant le').fill(due);
+    await doctorPage.getByRole('button', { name: 'Créer la tâche' }).click();
+    await doctorPage.getByText('Tâche créée pour Camille Durand').waitFor(LIVE);
+
+    // The bell rises live; the notification says what happened, and leads to the tasks.
+    await bellCount(nursePage).filter({ hasText: '1' }).waitFor(LIVE);
+    await nursePage.getByRole('link', { name: 'Notifications : 1 non lue' }).click();
+    await nursePage.waitForURL('**/notifications');
+    const [, month, day] = due.split('-');
+    const text = `Nouvelle tâche pour vous, à faire avant le ${day}/${month}`;
+    await nursePage.getByRole('link', { name: text }).click();
+    await nursePage.waitForURL(`**/escap/${team.id}/taches`);
+    // Opening it read it.
+    await bellCount(nursePage).waitFor({ state: 'detached', ...LIVE });
+
+    // "Mes tâches" shows it; the nurse marks it done, the doctor sees it live.
+    const checkbox = nursePage.getByRole('checkbox', { name: 'Pansement jambe gauche' });
+    await checkbox.waitFor(LIVE);
+    await screenshot(nursePage, 'nurse-tasks');
+    await doctorPage.getByRole('radio', { name: /^Toute l’équipe/ }).check();
+    await doctorPage.getByRole('checkbox', { name: 'Pansement jambe gauche' }).waitFor(LIVE);
+    await checkbox.check();
+    await nursePage.getByRole('radio', { name: /^Terminées \(1\)/ }).waitFor(LIVE);
+    await doctorPage.getByRole('radio', { name: /^Terminées \(1\)/ }).check(LIVE);
+    expect(
+      await doctorPage.getByRole('checkbox', { name: 'Pansement jambe gauche' }).isChecked(),
+    ).toBe(true);
+    await doctorPage.getByText(/terminée par Camille Durand/).waitFor(LIVE);
+    await screenshot(doctorPage, 'doctor-done');
+    expect(errors).toEqual([]);
+  });
+
+  it('an overdue task stands out with the words "En retard", first in the list', async () => {
+    const doctor = await signUpPro(app, { profession: 'medecin' });
+    const { team } = await createTeam(doctor);
+    const day = (offset: number) => calendarDay(new Date(Date.now() + offset * 86_400_000));
+    for (const [title, due] of [
+      ['Plus tard', day(5)],
+      ['Oubliée', day(-2)],
+    ] as const)
+      expectStatus(
+        await doctor.agent.post(`/api/teams/${team.id}/tasks`, {
+          title,
+          assigneeId: doctor.id,
+          due,
+        }),
+        201,
+      );
+    const page = await browser.newPage(app.baseUrl);
+    await signIn(page, doctor);
+    await page.goto(`/escap/${team.id}`);
+    // The team page counts them.
+    await page
+      .getByRole('link', { name: /Tâches \(2 à faire, 1 en retard, 2 pour moi\)/ })
+      .waitFor(LIVE);
+    await page.goto(`/escap/${team.id}/taches`);
+    const items = page.locator('.task-list > li');
+    await items.first().waitFor(LIVE);
+    expect(await items.count()).toBe(2);
+    await expect.poll(() => items.first().innerText()).toContain('Oubliée');
+    expect(await items.first().innerText()).toContain('En retard');
+    expect(await items.nth(1).innerText()).not.toContain('En retard');
+  });
+});
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+}
