@@ -123,15 +123,42 @@ function normalise(spans: Span[], lo: number, hi: number): Span[] {
 
 /** Spans when the team was ACTIVE according to its status history, clipped to [lo, hi). */
 function activeSpans(events: readonly LedgerStatusEventInput[], lo: number, hi: number): Span[] {
-  const sorted = events.length < 2 ? events : [...events].sort((a, b) => +a.at - +b.at);
+  // Histories come sorted from the database: copy and sort only when they are not.
+  let sorted = events;
+  for (let i = 1; i < events.length; i++) {
+    if (events[i]!.at.getTime() < events[i - 1]!.at.getTime()) {
+      sorted = [...events].sort((a, b) => a.at.getTime() - b.at.getTime());
+      break;
+    }
+  }
   const spans: Span[] = [];
   for (let i = 0; i < sorted.length; i++) {
-    const e = sorted[i]!;
-    if (e.status !== 'active') continue;
+    if (sorted[i]!.status !== 'active') continue;
     const next = sorted[i + 1];
-    spans.push([e.at.getTime(), next ? next.at.getTime() : Infinity]);
+    spans.push([sorted[i]!.at.getTime(), next ? next.at.getTime() : Infinity]);
   }
   return normalise(spans, lo, hi);
+}
+
+/** The professional's membership spans, clipped to [lo, hi); open ones end at `now`. */
+function memberSpans(
+  memberships: readonly LedgerMembershipInput[],
+  now: number,
+  lo: number,
+  hi: number,
+): Span[] {
+  // One period is by far the most common case: no intermediate arrays.
+  if (memberships.length === 1) {
+    const m = memberships[0]!;
+    const from = Math.max(m.joinedAt.getTime(), lo);
+    const to = Math.min(m.leftAt ? m.leftAt.getTime() : now, hi);
+    return from < to ? [[from, to]] : [];
+  }
+  return normalise(
+    memberships.map((m) => [m.joinedAt.getTime(), m.leftAt ? m.leftAt.getTime() : now]),
+    lo,
+    hi,
+  );
 }
 
 /** Intersection of two sorted, disjoint span lists. */
@@ -179,11 +206,7 @@ export function computeLedgerYear(
   let counted = 0;
   let contributions = 0;
   for (const team of input.teams) {
-    const member = normalise(
-      team.memberships.map((m) => [m.joinedAt.getTime(), m.leftAt ? m.leftAt.getTime() : now]),
-      start,
-      hi,
-    );
+    const member = memberSpans(team.memberships, now, start, hi);
     if (member.length === 0) continue;
     const active = intersect(member, activeSpans(team.statusEvents, start, hi));
     const c = counts(team.contributions);
