@@ -137,4 +137,65 @@ describe('team conversation in the browser', () => {
     await nursePage.screenshot({ path: `${SCREENSHOTS}/01-chat-375.png`, fullPage: true });
     expect(errors).toEqual([]);
   });
+
+  it('a member cut off misses nothing, and what she wrote meanwhile is sent once', async () => {
+    const doctor = await signUpPro(app, {
+      profession: 'medecin',
+      firstName: 'Paul',
+      lastName: 'Roux',
+    });
+    const nurse = await signUpPro(app, {
+      profession: 'infirmier',
+      firstName: 'Lina',
+      lastName: 'Bon',
+    });
+    const { team } = await createTeam(doctor);
+    await inviteAndAccept(doctor, team.id, nurse);
+    const [doctorPage, nursePage] = await Promise.all([
+      browser.newPage(app.baseUrl),
+      browser.newPage(app.baseUrl),
+    ]);
+    await Promise.all([signIn(doctorPage, doctor), signIn(nursePage, nurse)]);
+    for (const page of [doctorPage, nursePage]) {
+      await page.goto(`/escap/${team.id}/discussion`);
+      await page.getByText('Aucun message pour l’instant').waitFor(LIVE);
+    }
+    await composer(doctorPage).fill('Avant la coupure');
+    await composer(doctorPage).press('Enter');
+    await messages(nursePage).getByText('Avant la coupure').waitFor(LIVE);
+
+    // The server drops the nurse's connection (her client waits a few seconds, then comes back).
+    app.app.io.in(`user:${nurse.id}`).disconnectSockets(true);
+    await nursePage.getByText('Hors ligne').first().waitFor(LIVE);
+    for (const text of ['Pendant la coupure 1', 'Pendant la coupure 2']) {
+      await composer(doctorPage).fill(text);
+      await composer(doctorPage).press('Enter');
+      await messages(doctorPage).getByText(text).waitFor(LIVE);
+    }
+    await composer(nursePage).fill('Écrit hors ligne');
+    await composer(nursePage).press('Enter');
+    const pending = messages(nursePage)
+      .getByRole('listitem')
+      .filter({ hasText: 'Écrit hors ligne' });
+    await pending.getByText('Envoi…').waitFor();
+
+    // Back: she catches up on both, her message goes out once, in server order for both.
+    await messages(nursePage).getByText('Pendant la coupure 2').waitFor({ timeout: 30_000 });
+    await messages(doctorPage).getByText('Écrit hors ligne').waitFor({ timeout: 30_000 });
+    await pending.getByText('Envoi…').waitFor({ state: 'detached', ...LIVE });
+    const expected = [
+      'Avant la coupure',
+      'Pendant la coupure 1',
+      'Pendant la coupure 2',
+      'Écrit hors ligne',
+    ];
+    for (const page of [doctorPage, nursePage]) {
+      await expect
+        .poll(() => messages(page).locator('.chat-text').allInnerTexts(), LIVE)
+        .toEqual(expected);
+    }
+    expect(await app.db.collection('messages').countDocuments({ text: 'Écrit hors ligne' })).toBe(
+      1,
+    );
+  });
 });
