@@ -165,6 +165,8 @@ describe('participation ledger in the browser', () => {
     await thirdParty.goto(`/verification/${code}`);
     await thirdParty.getByRole('heading', { name: 'Vérifier une attestation' }).waitFor();
     await thirdParty.getByText('Attestation authentique').waitFor();
+    // Issued while the year runs: the check says its figures were provisional.
+    await thirdParty.getByText(/^Attestation provisoire/).waitFor();
     const facts = await thirdParty.locator('main').innerText();
     expect(facts).toContain(`${doctor.input.firstName} ${doctor.input.lastName}`);
     expect(facts).toContain(doctor.professional.rpps);
@@ -256,13 +258,22 @@ describe('participation ledger in the browser', () => {
     ]);
     expect(nurseCells.slice(6).map(plain)).toEqual(['100 €', '0 €', '100 €']);
 
-    // Sorted by amount, the nurse (100 €) comes before the professionals who earn nothing.
-    await table.getByRole('button', { name: 'Total' }).click();
-    expect(await table.getByRole('columnheader', { name: 'Total' }).getAttribute('aria-sort')).toBe(
-      'descending',
-    );
-    const firstRow = table.getByRole('row').nth(1);
-    expect(await firstRow.innerText()).toContain(team.nurse.professional.rpps);
+    // Sorted by amount: largest first, then smallest first on a second click.
+    const totals = async () =>
+      (await table.locator('tbody tr td:last-child').allInnerTexts()).map((t) =>
+        Number(plain(t).replace(/[^\d]/g, '')),
+      );
+    const sortButton = table.getByRole('button', { name: 'Total' });
+    const totalHeader = table.getByRole('columnheader', { name: 'Total' });
+    await sortButton.click();
+    expect(await totalHeader.getAttribute('aria-sort')).toBe('descending');
+    const descending = await totals();
+    expect(descending).toContain(100);
+    expect(descending).toContain(0);
+    expect(descending).toEqual([...descending].sort((a, b) => b - a));
+    await sortButton.click();
+    expect(await totalHeader.getAttribute('aria-sort')).toBe('ascending');
+    expect(await totals()).toEqual([...descending].reverse());
 
     // The filter keeps matching rows only.
     await page.getByLabel('Filtrer').fill(team.pharmacist.professional.rpps);
