@@ -100,6 +100,21 @@ describe('notification producers', () => {
     expect(doctorPage.notifications.map((n) => n.data.status)).not.toContain('closed');
   });
 
+  it('a term running out (nobody acting) tells every member', async () => {
+    const { team, creator, nurse, pharmacist } = await activeTeam(t);
+    await t.db
+      .collection('teams')
+      .updateOne(
+        { _id: new Types.ObjectId(team.id) },
+        { $set: { termEndsAt: new Date(Date.now() - 1000) } },
+      );
+    await t.app.services.teams.settleEndedTerms();
+    for (const pro of [creator, nurse, pharmacist]) {
+      const status = (await page(pro)).notifications.find((n) => n.kind === 'team_status');
+      expect(status).toMatchObject({ teamId: team.id, actor: null, data: { status: 'suspended' } });
+    }
+  });
+
   it('term ending within 30 days: one notification per member and term, however often swept', async () => {
     const { team, creator, nurse, pharmacist } = await activeTeam(t);
     const ends = new Date(Date.now() + 12 * DAY);

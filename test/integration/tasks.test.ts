@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { calendarDay, type TaskSummaryView, type TaskView } from '../../shared/src/tasks.js';
+import { yearOf } from '../../shared/src/time.js';
 import type { AuditEntryView } from '../../shared/src/views.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import type { ErrorBody } from '../helpers/http.js';
@@ -126,6 +127,23 @@ describe('tasks: create, list, change', () => {
       expect(res.body.error.field ?? '').toBe(field);
       expect(res.body.error.message).toMatch(/[a-zé]/);
     }
+    // Empty or null details mean none.
+    const plain = await createTask(creator, team.id, {
+      title: 'Visite',
+      details: null,
+      assigneeId: nurse.id,
+      due: dayFromNow(1),
+    });
+    expect(plain.details).toBeNull();
+    expectStatus(
+      await creator.agent.request('DELETE', `${tasksOf(team.id)}/${plain.id}?version=0`),
+      204,
+    );
+    expectError(
+      await creator.agent.request('DELETE', `${tasksOf(team.id)}/${plain.id}?version=x`),
+      400,
+      'validation_failed',
+    );
     const empty = await patch(creator, team.id, '0'.repeat(24), { version: 0 });
     expectError(empty, 400, 'validation_failed');
     expect(await listTasks(creator, team.id)).toEqual([]);
@@ -387,7 +405,7 @@ describe('tasks: overdue, summary, contributions, notifications', () => {
       409,
       'task_conflict',
     );
-    const year = new Date().getFullYear();
+    const year = yearOf(new Date());
     const { contributions } = t.app.services;
     const rowOf = async (pro: Pro) =>
       (await contributions.forProfessional(pro.id, year)).find((r) => String(r.teamId) === team.id);
