@@ -51,6 +51,8 @@ describe('chat: live delivery and order', () => {
       const got = liveMessages(client, team.id);
       expect(ids(got)).toEqual(expected);
     }
+    // One event per message: the author's own read position moves without a second one.
+    expect(c.received.filter((r) => r.event === 'chat:read')).toEqual([]);
     // What the live event carried is what the author was answered, and what the history holds.
     const fromLive = liveMessages(c, team.id).find((m) => m.id === acks[0]!.id);
     expect(fromLive).toEqual(acks[0]);

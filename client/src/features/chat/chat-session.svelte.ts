@@ -123,6 +123,13 @@ export class ChatSession {
     if (m.teamId !== this.teamId) return;
     const before = this.messages;
     this.messages = mergeMessages(this.messages, [m]);
+    // The author has read up to their own message (the server records it without an event).
+    this.reads = mergeRead(this.reads, {
+      teamId: m.teamId,
+      professionalId: m.author.id,
+      messageId: m.id,
+      at: m.createdAt,
+    });
     this.pending = this.pending.filter(
       (p) => !(m.author.id === this.meId && p.clientId === m.clientId),
     );
