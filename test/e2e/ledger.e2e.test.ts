@@ -206,6 +206,9 @@ describe('participation ledger in the browser', () => {
       .getByRole('alert')
       .filter({ hasText: errorMessage('invalid_year') })
       .waitFor();
+    await page.getByRole('link', { name: 'Voir l’année en cours' }).click();
+    await page.waitForURL(/\/participation$/);
+    await page.getByText('1 / 5 ESCAP', { exact: true }).waitFor();
 
     // An ordinary professional does not get the platform report.
     await page.goto('/gestion/participation');
