@@ -101,7 +101,7 @@ export class ChatService {
         await this.deps.models.Message.create(doc);
       } catch (err) {
         if (!isDuplicate(err)) throw err;
-        // The same send arrived twice at once: the other insert won, answer its message.
+        // The same send again (a retry, or two racing): answer the stored message.
         const winner = await this.deps.models.Message.findOne({
           teamId: fields.teamId,
           authorId: fields.authorId,
