@@ -21,6 +21,7 @@ const objectId = z.string().regex(/^[a-f\d]{24}$/i, { error: 'Choisissez un memb
 /** A calendar day, YYYY-MM-DD, that exists (no 31 February). */
 export const calendarDaySchema = z
   .string({ error: 'La date d’échéance est obligatoire.' })
+  .min(1, { error: 'La date d’échéance est obligatoire.' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'La date d’échéance doit être une date (AAAA-MM-JJ).' })
   .refine((s) => isCalendarDay(s), { error: 'La date d’échéance n’est pas une date valide.' })
   .refine((s) => s >= '2000-01-01' && s <= '2100-12-31', {

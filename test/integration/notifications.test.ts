@@ -90,6 +90,24 @@ describe('notification producers', () => {
       ),
     ).toEqual([]);
 
+    // A removed member hears nothing more: the suspension that follows is for the others.
+    expectStatus(
+      await doctor!.agent.post(`/api/teams/${team.id}/members/${nurse!.id}/remove`),
+      200,
+    );
+    await pharmacistLive.waitFor(
+      'notification:new',
+      (p) => p.kind === 'team_status' && p.data.status === 'suspended',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(
+      nurseLive.received.some(
+        (r) =>
+          r.event === 'notification:new' &&
+          (r.payload as { data: { status?: string } }).data.status === 'suspended',
+      ),
+    ).toBe(false);
+
     // Closure: every member but the one who closed it.
     expectStatus(await doctor!.agent.post(`/api/teams/${team.id}/close`, { reason: 'deces' }), 200);
     await pharmacistLive.waitFor(
