@@ -85,7 +85,9 @@ describe('tasks and notifications in the browser', () => {
 
     const due = calendarDay(new Date(Date.now() + 3 * 86_400_000));
     await doctorPage.getByLabel('Tâche', { exact: true }).fill('Pansement jambe gauche');
-    await doctorPage.getByLabel('Confiée à').selectOption({ label: 'Camille Durand (Infirmier·ère)' });
+    await doctorPage
+      .getByLabel('Confiée à')
+      .selectOption({ label: 'Camille Durand (Infirmier·ère)' });
     await doctorPage.getByLabel('À faire avant le').fill(due);
     await doctorPage.getByRole('button', { name: 'Créer la tâche' }).click();
     await doctorPage.getByText('Tâche créée pour Camille Durand').waitFor(LIVE);
@@ -148,6 +150,15 @@ describe('tasks and notifications in the browser', () => {
     await expect.poll(() => items.first().innerText()).toContain('Oubliée');
     expect(await items.first().innerText()).toContain('En retard');
     expect(await items.nth(1).innerText()).not.toContain('En retard');
+
+    // Moved to a later day through "Modifier": no longer overdue, now second.
+    await page.getByRole('button', { name: 'Modifier la tâche « Oubliée »' }).click();
+    const form = page.locator('.task-edit');
+    await form.getByLabel('Tâche', { exact: true }).fill('Rappel');
+    await form.getByLabel('À faire avant le').fill(day(7));
+    await form.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect.poll(() => items.nth(1).innerText(), LIVE).toContain('Rappel');
+    expect(await page.getByText('En retard').count()).toBe(0);
   });
 });
 
