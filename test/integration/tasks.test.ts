@@ -176,6 +176,22 @@ describe('tasks: create, list, change', () => {
       400,
       'assignee_not_member',
     );
+    // A task of someone who left can still be edited, keeping them until it is given away.
+    const theirs = await createTask(creator, team.id, {
+      title: 'Visite',
+      assigneeId: nurse.id,
+      due: dayFromNow(1),
+    });
+    expectStatus(await creator.agent.post(`/api/teams/${team.id}/members/${nurse.id}/remove`), 200);
+    const kept = expectStatus(
+      await patch(creator, team.id, theirs.id, {
+        version: 0,
+        title: 'Visite 2',
+        assigneeId: nurse.id,
+      }),
+      200,
+    ).task;
+    expect(kept).toMatchObject({ title: 'Visite 2', assignee: { id: nurse.id } });
   });
 
   it('a stale version is refused with task_conflict: no lost update', async () => {

@@ -111,13 +111,15 @@ export class TaskService {
     input: UpdateTask,
   ): Promise<TaskView> {
     const ctx = await this.writable(actor, teamId);
+    const before = await this.find(ctx, taskId);
     const set: TaskPatch = {};
     if (input.title !== undefined) set.title = input.title;
     if (input.details !== undefined) set.details = input.details;
     if (input.due !== undefined) set.due = input.due;
-    if (input.assigneeId !== undefined)
+    // Only a new assignee must be a current member: a task whose assignee left the team can
+    // still be edited (and then given to someone else).
+    if (input.assigneeId !== undefined && input.assigneeId !== String(before.assigneeId))
       set.assigneeId = await this.requireAssignee(ctx, input.assigneeId);
-    const before = await this.find(ctx, taskId);
     const now = this.now();
     const doc = await this.compareAndSet(ctx, before, input.version, set, now);
     const view = await this.changed(ctx, doc, 'task.update', now);
