@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotificationPageView } from '../../shared/src/notifications.js';
@@ -110,6 +110,31 @@ describe('notification e-mails', () => {
       expect(page.notifications.map((n) => n.kind)).toEqual(['invitation']);
     } finally {
       await t.close();
+    }
+  });
+
+  it('an SMTP server that never answers slows no request, and shutdown still ends', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const t = await startTestApp({ env: { SMTP_URL: `smtp://127.0.0.1:${port}` } });
+    try {
+      const started = Date.now();
+      const { nurse } = await inviteNurse(t);
+      expect(Date.now() - started).toBeLessThan(3000);
+      await until(() => sockets.length > 0);
+      const page = expectStatus(
+        await nurse.agent.get<NotificationPageView>('/api/notifications'),
+        200,
+      );
+      expect(page.notifications.map((n) => n.kind)).toEqual(['invitation']);
+    } finally {
+      const closing = Date.now();
+      await t.close();
+      expect(Date.now() - closing).toBeLessThan(8000);
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 

@@ -7,6 +7,8 @@ import type { NotificationSink } from './service.js';
 
 /** Beyond this many e-mails waiting (SMTP down), new ones are dropped rather than kept in memory. */
 const MAX_QUEUED = 1000;
+/** Shutdown waits this long for queued e-mails, then drops the rest. */
+const CLOSE_WAIT_MS = 5_000;
 
 export interface EmailSettings {
   url: string;
@@ -32,7 +34,14 @@ export class EmailSink implements NotificationSink {
     private readonly Professional: Model<ProfessionalDoc>,
     private readonly logger: Logger,
   ) {
-    this.transporter = nodemailer.createTransport(settings.url);
+    // Bounded waits: an SMTP server that does not answer must not hold the queue for minutes
+    // (nodemailer's defaults) nor delay shutdown.
+    this.transporter = nodemailer.createTransport({
+      url: settings.url,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    });
   }
 
   deliver(recipientId: string, view: NotificationView): void {
@@ -51,8 +60,13 @@ export class EmailSink implements NotificationSink {
   }
 
   async close(): Promise<void> {
-    await this.idle();
     this.closed = true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
+    await Promise.race([this.idle(), timeout]);
+    clearTimeout(timer);
+    const dropped = this.queue.splice(0).length;
+    if (dropped > 0) this.logger.warn({ dropped }, 'notification e-mails dropped at shutdown');
     this.transporter.close();
   }
 
