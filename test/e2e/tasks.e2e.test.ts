@@ -98,6 +98,8 @@ describe('tasks and notifications in the browser', () => {
     await nursePage.waitForURL('**/notifications');
     const [, month, day] = due.split('-');
     const text = `Nouvelle tâche pour vous, à faire avant le ${day}/${month}`;
+    await nursePage.getByRole('link', { name: text }).waitFor(LIVE);
+    await screenshot(nursePage, 'notifications');
     await nursePage.getByRole('link', { name: text }).click();
     await nursePage.waitForURL(`**/escap/${team.id}/taches`);
     // Opening it read it.
