@@ -161,6 +161,12 @@ describe('tasks and notifications in the browser', () => {
     await form.getByRole('button', { name: 'Enregistrer' }).click();
     await expect.poll(() => items.nth(1).innerText(), LIVE).toContain('Rappel');
     expect(await page.getByText('En retard').count()).toBe(0);
+
+    // Deleted after a confirmation.
+    await page.getByRole('button', { name: 'Supprimer la tâche « Rappel »' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Supprimer la tâche' }).click();
+    await expect.poll(() => items.count(), LIVE).toBe(1);
+    expect(await items.first().innerText()).toContain('Plus tard');
   });
 });
 
