@@ -12,6 +12,8 @@ import {
   createTeam,
   expectError,
   expectStatus,
+  getTeam,
+  inviteAndAccept,
   signUpPro,
   type Pro,
 } from '../teamFactories.js';
@@ -150,6 +152,45 @@ describe('participation ledger: my year', () => {
     const end = Date.parse(line.activePeriods[0]!.to);
     expect(end).toBeLessThan(Date.parse(line.memberPeriods[0]!.to));
     expect(Date.now() - end).toBeLessThan(60_000);
+  });
+
+  it('follows leaving, rejoining and the médecin traitant leaving (suspended) through the API', async () => {
+    const { team, creator, nurse, pharmacist } = await activeTeam(t);
+    const doctorB = await signUpPro(t, { profession: 'medecin' });
+    await inviteAndAccept(creator, team.id, doctorB);
+    await t.app.services.contributions.record(team.id, nurse.id, 'note', new Date());
+    await t.app.services.contributions.record(team.id, pharmacist.id, 'note', new Date());
+
+    // The nurse leaves and is invited back: two membership periods, both active.
+    expect((await nurse.agent.post(`/api/teams/${team.id}/leave`)).status).toBe(204);
+    await inviteAndAccept(creator, team.id, nurse);
+    const nurseLine = (await ledgerOf(nurse)).escaps[0]!;
+    expect(nurseLine.memberPeriods).toHaveLength(2);
+    // Active from the team's activation (after she joined) to her leaving, then all along.
+    expect(nurseLine.activePeriods).toHaveLength(2);
+    expect(nurseLine.activePeriods[0]!.to).toBe(nurseLine.memberPeriods[0]!.to);
+    expect(nurseLine.activePeriods[1]).toEqual(nurseLine.memberPeriods[1]);
+    expect(nurseLine.counts).toBe(true);
+
+    // The médecin traitant is replaced by a member médecin: no gap in the active period.
+    expectStatus(
+      await creator.agent.post(`/api/teams/${team.id}/medecin-traitant`, {
+        professionalId: doctorB.id,
+      }),
+      200,
+    );
+    expect((await getTeam(pharmacist, team.id)).status).toBe('active');
+    // Then the new médecin traitant leaves: the team is suspended from that moment.
+    expect((await doctorB.agent.post(`/api/teams/${team.id}/leave`)).status).toBe(204);
+    expect((await getTeam(pharmacist, team.id)).status).toBe('suspended');
+    const line = (await ledgerOf(pharmacist)).escaps[0]!;
+    expect(line.memberPeriods).toHaveLength(1);
+    expect(line.activePeriods).toHaveLength(1);
+    const suspendedAt = Date.parse(line.activePeriods[0]!.to);
+    expect(suspendedAt).toBeLessThan(Date.parse(line.memberPeriods[0]!.to));
+    const leftB = (await ledgerOf(doctorB)).escaps[0]!;
+    expect(Date.parse(leftB.memberPeriods[0]!.to)).toBe(suspendedAt);
+    expect(leftB.reason).toBe('no_contribution');
   });
 
   it('lists earlier years and answers for a chosen year; a new account has none', async () => {
