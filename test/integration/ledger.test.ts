@@ -302,6 +302,10 @@ describe('yearly statement', () => {
     // Each download is a new statement with its own code.
     const second = await download(creator, `/api/ledger/statement.pdf?year=${year}`);
     expect(second.res.headers.get('x-statement-code')).not.toBe(code);
+    const records = await t.db
+      .collection('statements')
+      .countDocuments({ professionalId: new Types.ObjectId(creator.id) });
+    expect(records).toBe(2);
   });
 
   it('answers 404 to a tampered, unknown or malformed code', async () => {

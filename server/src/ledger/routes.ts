@@ -34,9 +34,10 @@ export function ledgerRoutes(ledger: LedgerService, publicUrl: string | undefine
 
   router.get('/ledger/statement.pdf', async (req, res) => {
     const year = ledger.parseYear(req.query.year);
-    const statement = await ledger.issueStatement(actorOf(req), year);
-    const checkUrl = `${baseUrlOf(req, publicUrl)}/verification/${statement.code}`;
-    const pdf = await renderStatementPdf(statement, checkUrl);
+    const base = baseUrlOf(req, publicUrl);
+    const { statement, document: pdf } = await ledger.issueStatement(actorOf(req), year, (s) =>
+      renderStatementPdf(s, `${base}/verification/${s.code}`),
+    );
     res.set({
       'Content-Type': 'application/pdf',
       'Content-Disposition': `attachment; filename="releve-escap-${year}-${statement.code}.pdf"`,

@@ -142,17 +142,23 @@ export class LedgerService {
   }
 
   /**
-   * Issues a statement: the year's figures with a fresh verification code, stored as issued
-   * (canonical content and its SHA-256) before the document is handed out, so every code on a
-   * document can be checked.
+   * Issues a statement: the year's figures with a fresh verification code. The document is
+   * made first and the record (canonical content and its SHA-256) stored next, so a record
+   * always has a document and a document is handed out only once its code can be checked.
    */
-  async issueStatement(actor: Professional, year: number): Promise<IssuedStatement> {
+  async issueStatement<D>(
+    actor: Professional,
+    year: number,
+    render: (statement: IssuedStatement) => Promise<D>,
+  ): Promise<{ statement: IssuedStatement; document: D }> {
     const view = await this.yearView(actor, year);
     const issuedAt = this.now();
     for (let attempt = 0; attempt < 5; attempt++) {
       const code = newStatementCode();
       const content = canonicalContent(code, issuedAt, view);
       const digest = createHash('sha256').update(content).digest('hex');
+      const statement = { view, code, issuedAt, digest };
+      const document = await render(statement);
       try {
         await this.deps.ledger.Statement.create({
           code,
@@ -162,7 +168,7 @@ export class LedgerService {
           content,
           digest,
         });
-        return { view, code, issuedAt, digest };
+        return { statement, document };
       } catch (err) {
         // 80 random bits: a taken code is next to impossible, but never reuse one.
         if (!duplicate(err)) throw err;
