@@ -212,8 +212,18 @@ describe('participation ledger: my year', () => {
     const thisLine = now.escaps.find((e) => e.teamId === team.id)!;
     expect(thisLine.reason).toBe('no_contribution');
 
+    // Last year's statement is final, not provisional.
+    const past = await pdfText(
+      (await download(creator, `/api/ledger/statement.pdf?year=${lastYear}`)).body,
+    );
+    expect(past).toContain('ESCAP comptées : 1 / 5');
+    expect(past).not.toContain('provisoire');
+
     const fresh = await signUpPro(t);
     expect(await ledgerOf(fresh)).toMatchObject({ escaps: [], years: [], counted: 0 });
+    const empty = await pdfText((await download(fresh, '/api/ledger/statement.pdf')).body);
+    expect(empty).toContain('Aucune participation à une ESCAP cette année.');
+    expect(empty).toContain('Total : 0 EUR');
   });
 
   it('shows only the signed-in professional their own ledger', async () => {
