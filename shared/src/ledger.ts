@@ -102,6 +102,8 @@ export interface StatementCheckView {
   code: string;
   year: number;
   issuedAt: string;
+  /** Issued before the year ended: a provisional statement. */
+  inProgress: boolean;
   professional: { rpps: string; firstName: string; lastName: string; profession: Profession };
   counted: number;
   amounts: LedgerAmountsView;

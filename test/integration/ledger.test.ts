@@ -290,6 +290,7 @@ describe('yearly statement', () => {
     expect(check).toMatchObject({
       code,
       year,
+      inProgress: true,
       professional: { rpps: creator.input.rpps, lastName: creator.input.lastName },
       counted: 1,
       amounts: { base: 100, bonus: 0, total: 100 },

@@ -195,6 +195,7 @@ export class LedgerService {
       code: doc.code,
       year: content.year,
       issuedAt: content.issuedAt,
+      inProgress: content.inProgress,
       professional: content.professional,
       counted: content.counted,
       amounts: content.amounts,
