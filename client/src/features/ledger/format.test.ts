@@ -6,7 +6,6 @@ import {
   formatEuros,
   formatPeriod,
   formatPeriods,
-  issuedInProgress,
   parseYear,
   progressOf,
 } from './format.js';
@@ -95,20 +94,5 @@ describe('parseYear', () => {
     expect(parseYear(null)).toBeUndefined();
     expect(parseYear('26')).toBeUndefined();
     expect(parseYear('2026abc')).toBeUndefined();
-  });
-});
-
-describe('issuedInProgress', () => {
-  it('tells a statement issued before the end of its year (Paris time) from a final one', () => {
-    expect(issuedInProgress({ year: 2026, issuedAt: '2026-12-31T22:59:59.000Z' }, PARIS)).toBe(
-      true,
-    );
-    // Midnight in Paris on 1 January 2027 is 23:00 UTC on 31 December.
-    expect(issuedInProgress({ year: 2026, issuedAt: '2026-12-31T23:00:00.000Z' }, PARIS)).toBe(
-      false,
-    );
-    expect(issuedInProgress({ year: 2025, issuedAt: '2026-01-15T10:00:00.000Z' }, PARIS)).toBe(
-      false,
-    );
   });
 });

@@ -1,6 +1,5 @@
 import type { LedgerPeriodView } from '../../../../shared/src/ledger.js';
 import type { LedgerSettings } from '../../../../shared/src/rules/ledger-settings.js';
-import { yearBounds } from '../../../../shared/src/time.js';
 import { plural } from '../../lib/format.js';
 
 const EUROS = new Intl.NumberFormat('fr-FR', {
@@ -76,15 +75,4 @@ export function describeSettings(settings: LedgerSettings): string[] {
 export function parseYear(value: string | null): number | undefined {
   if (value === null || !/^\d{4}$/.test(value)) return undefined;
   return Number(value);
-}
-
-/**
- * Whether a statement was issued before its year ended: its figures were then provisional
- * (the server marks such a document provisional; the check page says so too).
- */
-export function issuedInProgress(
-  check: { year: number; issuedAt: string },
-  timeZone: string,
-): boolean {
-  return new Date(check.issuedAt).getTime() < yearBounds(check.year, timeZone).end.getTime();
 }
