@@ -4,7 +4,17 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'client/dist', 'data', 'coverage', '**/*.tsbuildinfo'] },
+  {
+    ignores: [
+      'node_modules',
+      'client/dist',
+      'server/dist',
+      'bench/.build',
+      'data',
+      'coverage',
+      '**/*.tsbuildinfo',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   ...svelte.configs.recommended,

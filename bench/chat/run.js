@@ -99,7 +99,9 @@ function sample(pid) {
         .filter(Boolean)
         .map(Number),
     );
-  } catch {}
+  } catch {
+    // No children (or the process is gone): the server alone.
+  }
   let cpu = 0;
   let rss = 0;
   let nodeRss = 0;
@@ -111,7 +113,9 @@ function sample(pid) {
       const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
       rss += kb / 1024;
       if (p === pid) nodeRss = kb / 1024;
-    } catch {}
+    } catch {
+      // A child that exited between the listing and the read.
+    }
   }
   return { cpu, rss, nodeRss };
 }
