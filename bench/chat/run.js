@@ -30,7 +30,7 @@ const { values: opt } = parseArgs({
     'per-team': { type: 'string', default: '5' },
     period: { type: 'string', default: '2000' },
     duration: { type: 'string', default: '60' },
-    out: { type: 'string', default: path.join(here, '..', 'results') },
+    out: { type: 'string', default: path.join(here, '..', 'results', 'chat') },
   },
 });
 const num = (k) => Number(opt[k]);
