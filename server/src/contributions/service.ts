@@ -16,93 +16,111 @@ export interface ContributionInput {
 /**
  * Records contributions (note editing sessions, messages, task changes) as per-member, per-year
  * counters. Called by the features where contributions happen, after their own write
- * succeeded: a contribution is counted only once it exists.
+ * succeeded: a contribution is counted only once it exists, and each call resolves once its
+ * count is in the database.
+ *
+ * Writes are grouped: contributions that arrive while a write is in flight go out together,
+ * added up per counter, in one bulk write. A busy conversation then costs a few round trips a
+ * second, not one per message.
  */
 export class Contributions {
+  private queue: Queued[] = [];
+  private writing: Promise<void> | undefined;
+
   constructor(
     private readonly Counter: Model<ContributionCounterDoc>,
     private readonly timeZone: string,
   ) {}
 
-  async record(
+  record(
     teamId: Id,
     professionalId: Id,
     kind: ContributionKind,
     at: Date,
     count = 1,
   ): Promise<void> {
-    const filter = this.key(teamId, professionalId, at);
-    // $min/$max would keep first/last times in one write, but not every engine we run on
-    // has them (database.md): the counter is upserted, then the times widened if needed,
-    // which is rare since contributions are recorded as they happen.
-    const update = {
-      $inc: { [kind]: count, total: count },
-      $setOnInsert: { firstAt: at, lastAt: at },
-    };
-    let row: { firstAt: Date; lastAt: Date } | null;
-    try {
-      row = await this.Counter.findOneAndUpdate(filter, update, {
-        upsert: true,
-        returnDocument: 'after',
-      }).lean();
-    } catch (err) {
-      // Two first contributions at once: both upserts try to insert, the unique index lets
-      // one through; the other is now a plain update.
-      if ((err as { code?: number }).code !== 11000) throw err;
-      row = await this.Counter.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean();
+    return this.enqueue([{ teamId, professionalId, kind, at, count }]);
+  }
+
+  /** Many at once (the note activity flush); same guarantees as `record`. */
+  recordMany(items: ContributionInput[]): Promise<void> {
+    return items.length === 0 ? Promise.resolve() : this.enqueue(items);
+  }
+
+  /** The counters of one professional for one year (one row per team). */
+  forProfessional(professionalId: string, year: number) {
+    return this.Counter.find({ professionalId: new Types.ObjectId(professionalId), year }).lean();
+  }
+
+  private enqueue(items: ContributionInput[]): Promise<void> {
+    const written = new Promise<void>((resolve, reject) =>
+      this.queue.push({ items, resolve, reject }),
+    );
+    this.writing ??= this.drain();
+    return written;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0);
+      try {
+        await this.write(this.coalesce(batch.flatMap((b) => b.items)));
+        for (const b of batch) b.resolve();
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
     }
-    if (row && row.lastAt < at) {
-      await this.Counter.updateOne({ ...filter, lastAt: { $lt: at } }, { $set: { lastAt: at } });
+    this.writing = undefined;
+  }
+
+  /** One entry per counter: the counts added up, the earliest and latest times. */
+  private coalesce(items: ContributionInput[]): Pending[] {
+    const byCounter = new Map<string, Pending>();
+    for (const item of items) {
+      const filter = this.key(item.teamId, item.professionalId, item.at);
+      const id = `${String(filter.professionalId)}|${String(filter.teamId)}|${filter.year}`;
+      const count = item.count ?? 1;
+      const entry = byCounter.get(id);
+      if (!entry) {
+        byCounter.set(id, {
+          filter,
+          inc: { [item.kind]: count, total: count },
+          first: item.at,
+          last: item.at,
+        });
+        continue;
+      }
+      entry.inc[item.kind] = (entry.inc[item.kind] ?? 0) + count;
+      entry.inc.total = (entry.inc.total ?? 0) + count;
+      if (item.at < entry.first) entry.first = item.at;
+      if (item.at > entry.last) entry.last = item.at;
     }
-    if (row && row.firstAt > at) {
-      await this.Counter.updateOne({ ...filter, firstAt: { $gt: at } }, { $set: { firstAt: at } });
-    }
+    return [...byCounter.values()];
   }
 
   /**
-   * Records many contributions in one round trip (the note activity flush). Per item: the
-   * upsert, then the two conditional widenings of first/last times, in one ordered bulk write.
-   * If an upsert loses an insert race (duplicate key), the items before it are applied; the
-   * rest go through `record`, which retries as plain updates.
+   * Per counter: the upsert, then the two conditional widenings of its first/last times
+   * ($min/$max would do it in one statement, but not every engine we run on has them,
+   * database.md), in one ordered bulk write. If an upsert loses an insert race with another
+   * instance (duplicate key), the counters before it are written; the rest are written one by
+   * one, the losing upsert as a plain update.
    */
-  async recordMany(items: ContributionInput[]): Promise<void> {
-    if (items.length === 0) return;
-    const ops = items.flatMap((item) => {
-      const filter = this.key(item.teamId, item.professionalId, item.at);
-      const at = item.at;
-      const count = item.count ?? 1;
-      return [
-        {
-          updateOne: {
-            filter,
-            update: {
-              $inc: { [item.kind]: count, total: count },
-              $setOnInsert: { firstAt: at, lastAt: at },
-            },
-            upsert: true,
-          },
-        },
-        {
-          updateOne: {
-            filter: { ...filter, lastAt: { $lt: at } },
-            update: { $set: { lastAt: at } },
-          },
-        },
-        {
-          updateOne: {
-            filter: { ...filter, firstAt: { $gt: at } },
-            update: { $set: { firstAt: at } },
-          },
-        },
-      ];
-    });
+  private async write(entries: Pending[]): Promise<void> {
     try {
-      await this.Counter.bulkWrite(ops, { ordered: true });
+      await this.Counter.bulkWrite(
+        entries.flatMap((e) => opsFor(e)),
+        { ordered: true },
+      );
     } catch (err) {
-      const failed = (err as { code?: number; writeErrors?: { index: number }[] }).writeErrors?.[0];
+      const failed = (err as { writeErrors?: { index: number }[] }).writeErrors?.[0];
       if ((err as { code?: number }).code !== 11000 || !failed) throw err;
-      for (const item of items.slice(Math.floor(failed.index / 3))) {
-        await this.record(item.teamId, item.professionalId, item.kind, item.at, item.count);
+      for (const entry of entries.slice(Math.floor(failed.index / 3))) {
+        try {
+          await this.Counter.bulkWrite(opsFor(entry), { ordered: true });
+        } catch (again) {
+          if ((again as { code?: number }).code !== 11000) throw again;
+          await this.Counter.bulkWrite(opsFor(entry, false), { ordered: true });
+        }
       }
     }
   }
@@ -114,9 +132,41 @@ export class Contributions {
       year: yearOf(at, this.timeZone),
     };
   }
+}
 
-  /** The counters of one professional for one year (one row per team). */
-  forProfessional(professionalId: string, year: number) {
-    return this.Counter.find({ professionalId: new Types.ObjectId(professionalId), year }).lean();
-  }
+interface Queued {
+  items: ContributionInput[];
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+interface Pending {
+  filter: { professionalId: Types.ObjectId; teamId: Types.ObjectId; year: number };
+  inc: Partial<Record<ContributionKind | 'total', number>>;
+  first: Date;
+  last: Date;
+}
+
+function opsFor({ filter, inc, first, last }: Pending, upsert = true) {
+  return [
+    {
+      updateOne: {
+        filter,
+        update: { $inc: inc, $setOnInsert: { firstAt: first, lastAt: last } },
+        upsert,
+      },
+    },
+    {
+      updateOne: {
+        filter: { ...filter, lastAt: { $lt: last } },
+        update: { $set: { lastAt: last } },
+      },
+    },
+    {
+      updateOne: {
+        filter: { ...filter, firstAt: { $gt: first } },
+        update: { $set: { firstAt: first } },
+      },
+    },
+  ];
 }
