@@ -37,6 +37,19 @@ export interface ChatServiceDeps {
 }
 
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+const toError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
+
+interface Outcome {
+  doc: MessageDoc;
+  created: boolean;
+}
+
+interface PendingSend {
+  ctx: MemberContext;
+  fields: Pick<MessageDoc, 'teamId' | 'authorId' | 'clientId' | 'text' | 'mentions'>;
+  resolve(outcome: Outcome): void;
+  reject(err: unknown): void;
+}
 
 /**
  * The team conversation. Every method reaches a team through `TeamService.member` (404 for
@@ -46,8 +59,9 @@ const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
  */
 export class ChatService {
   private readonly now: () => Date;
-  /** Per team, the tail of the inserts in flight on this instance (see `store`). */
-  private readonly tails = new Map<string, Promise<unknown>>();
+  /** Sends waiting for the next batch insert (see `store`). */
+  private pending: PendingSend[] = [];
+  private writing: Promise<void> | undefined;
   private readonly unreadCounter: ChatUnread;
 
   constructor(private readonly deps: ChatServiceDeps) {
@@ -84,43 +98,98 @@ export class ChatService {
   }
 
   /**
-   * Inserts, then emits to the team room. Ids are allocated just before the insert and the
-   * inserts of one team run one after the other on this instance, so `_id` order is store
-   * order: a client catching up "after its last id" cannot miss a message that was stored late
-   * with a smaller id. (Across instances ids of the same second may interleave; clients insert
-   * by id and dedupe, and catch up on every reconnect.)
+   * Inserts, then emits to the team room. Sends are grouped: those that arrive while a write
+   * is in flight go out together in the next `insertMany`, whatever their team, so a busy
+   * platform costs a few inserts a second, not one per message. Ids are allocated when a batch
+   * is written, in arrival order, and batches are written one after the other on this instance,
+   * so `_id` order is store order: a client catching up "after its last id" cannot miss a
+   * message that was stored late with a smaller id. (Across instances ids of the same second
+   * may interleave; clients insert by id and dedupe, and catch up on every reconnect.)
    */
   private store(
     ctx: MemberContext,
     fields: Pick<MessageDoc, 'teamId' | 'authorId' | 'clientId' | 'text' | 'mentions'>,
   ): Promise<{ doc: MessageDoc; created: boolean }> {
-    const teamId = String(ctx.team._id);
-    const run = async () => {
-      const doc = { _id: new Types.ObjectId(), ...fields, createdAt: this.now() };
-      try {
-        await this.deps.models.Message.create(doc);
-      } catch (err) {
-        if (!isDuplicate(err)) throw err;
-        // The same send again (a retry, or two racing): answer the stored message.
-        const winner = await this.deps.models.Message.findOne({
-          teamId: fields.teamId,
-          authorId: fields.authorId,
-          clientId: fields.clientId,
-        }).lean<MessageDoc>();
-        if (!winner) throw err;
-        return { doc: winner, created: false };
+    const stored = new Promise<{ doc: MessageDoc; created: boolean }>((resolve, reject) =>
+      this.pending.push({ ctx, fields, resolve, reject }),
+    );
+    this.writing ??= this.drain();
+    return stored;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0);
+        const docs: MessageDoc[] = batch.map((b) => ({
+          _id: new Types.ObjectId(),
+          ...b.fields,
+          createdAt: this.now(),
+        }));
+        let outcomes: (Outcome | Error)[];
+        try {
+          outcomes = await this.insertAll(docs);
+        } catch (err) {
+          outcomes = docs.map(() => toError(err));
+        }
+        batch.forEach((b, i) => {
+          const outcome = outcomes[i] ?? new Error('message not written');
+          if (outcome instanceof Error) return b.reject(outcome);
+          if (outcome.created) {
+            this.deps.io
+              .to(rooms.team(String(outcome.doc.teamId)))
+              .emit('chat:message', this.viewOf(outcome.doc, b.ctx.actor));
+          }
+          b.resolve(outcome);
+        });
       }
-      this.deps.io.to(rooms.team(teamId)).emit('chat:message', this.viewOf(doc, ctx.actor));
-      return { doc: doc as MessageDoc, created: true };
-    };
-    const previous = this.tails.get(teamId) ?? Promise.resolve();
-    const result = previous.then(run, run);
-    const tail = result.catch(() => undefined);
-    this.tails.set(teamId, tail);
-    void tail.then(() => {
-      if (this.tails.get(teamId) === tail) this.tails.delete(teamId);
-    });
-    return result;
+    } finally {
+      // Never leave the queue without a writer (a later send would wait forever).
+      this.writing = undefined;
+    }
+  }
+
+  /**
+   * Writes a batch; per message: stored (created), already there under the same client id
+   * (the other send's message), or the error. When the batch insert fails part-way, which
+   * messages went in is asked of the database itself (engines differ in what a bulk error
+   * reports), and the others are written one by one.
+   */
+  private async insertAll(docs: MessageDoc[]): Promise<(Outcome | Error)[]> {
+    const { Message } = this.deps.models;
+    try {
+      await Message.insertMany(docs, { ordered: true });
+      return docs.map((doc) => ({ doc, created: true }));
+    } catch (err) {
+      const present = await Message.find({ _id: { $in: docs.map((d) => d._id) } })
+        .lean<MessageDoc[]>()
+        .catch(() => [] as MessageDoc[]);
+      const ids = new Set(present.map((d) => String(d._id)));
+      const outcomes: (Outcome | Error)[] = [];
+      for (const doc of docs) {
+        if (ids.has(String(doc._id))) outcomes.push({ doc, created: true });
+        else outcomes.push(await this.insertOne(doc).catch((e: unknown) => toError(e ?? err)));
+      }
+      return outcomes;
+    }
+  }
+
+  private async insertOne(doc: MessageDoc): Promise<Outcome> {
+    const { Message } = this.deps.models;
+    try {
+      await Message.create(doc);
+      return { doc, created: true };
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+      // The same send arrived twice at once: the other insert won, answer its message.
+      const winner = await Message.findOne({
+        teamId: doc.teamId,
+        authorId: doc.authorId,
+        clientId: doc.clientId,
+      }).lean<MessageDoc>();
+      if (!winner) throw err;
+      return { doc: winner, created: false };
+    }
   }
 
   /**
