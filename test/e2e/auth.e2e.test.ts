@@ -1,8 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { browserSuite } from '../helpers/e2e.js';
 
 function uniqueRpps(): string {
   return Array.from({ length: 11 }, () => String(randomInt(10))).join('');
@@ -13,20 +12,10 @@ function pathOf(page: Page): string {
 }
 
 describe('sign-up, sign-out and sign-in in the browser', () => {
-  let app: TestApp;
-  let browser: TestBrowser;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startTestApp({ withClient: true }), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const suite = browserSuite();
 
   it('creates an account, signs out and signs back in with the e-mail', async () => {
-    const page = await browser.newPage(app.baseUrl);
+    const page = await suite.browser.newPage(suite.app.baseUrl);
     const rpps = uniqueRpps();
     const email = `e2e-${rpps}@example.org`;
     const password = 'un mot de passe solide';
@@ -63,7 +52,7 @@ describe('sign-up, sign-out and sign-in in the browser', () => {
   });
 
   it('shows the French error of a wrong password in an alert', async () => {
-    const page = await browser.newPage(app.baseUrl);
+    const page = await suite.browser.newPage(suite.app.baseUrl);
     await page.goto('/connexion');
 
     // Client-side validation first: the empty form is refused and the first field focused.

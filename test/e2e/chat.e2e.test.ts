@@ -1,56 +1,25 @@
-import { mkdir } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
-import { createTeam, inviteAndAccept, signUpPro, type Pro } from '../teamFactories.js';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, expectNoHorizontalScroll, signIn } from '../helpers/e2e.js';
+import { createTeam, inviteAndAccept, signUpPro } from '../teamFactories.js';
 
 const SCREENSHOTS = 'test-results/chat';
 /** Messages travel through the server and its database: allow for a slow machine. */
 const LIVE = { timeout: 15_000 };
 
-/** Signs the page's context in through the API with the professional's credentials. */
-async function signIn(page: Page, pro: Pro): Promise<void> {
-  await page.request.get('/api/session');
-  const csrf = (await page.context().cookies()).find((c) => c.name === 'escap_csrf');
-  const res = await page.request.post('/api/auth/signin', {
-    data: { identifier: pro.input.email, password: pro.input.password },
-    headers: { 'X-CSRF-Token': decodeURIComponent(csrf?.value ?? '') },
-  });
-  expect(res.status()).toBe(200);
-}
-
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const composer = (page: Page) => page.getByRole('combobox', { name: 'Votre message' });
 
-async function expectNoHorizontalScroll(page: Page): Promise<void> {
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  expect(overflow).toBeLessThanOrEqual(0);
-}
-
 describe('team conversation in the browser', () => {
-  let app: TestApp;
-  let browser: TestBrowser;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startTestApp({ withClient: true }), launchBrowser()]);
-    await mkdir(SCREENSHOTS, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const suite = browserSuite(SCREENSHOTS);
 
   it('two members chat live, with a mention, and each sees the other has read', async () => {
-    const doctor = await signUpPro(app, {
+    const doctor = await signUpPro(suite.app, {
       profession: 'medecin',
       firstName: 'Jeanne',
       lastName: 'Martin',
     });
-    const nurse = await signUpPro(app, {
+    const nurse = await signUpPro(suite.app, {
       profession: 'infirmier',
       firstName: 'Julien',
       lastName: 'Perrin',
@@ -59,8 +28,8 @@ describe('team conversation in the browser', () => {
     await inviteAndAccept(doctor, team.id, nurse);
 
     const [doctorPage, nursePage] = await Promise.all([
-      browser.newPage(app.baseUrl),
-      browser.newPage(app.baseUrl),
+      suite.browser.newPage(suite.app.baseUrl),
+      suite.browser.newPage(suite.app.baseUrl),
     ]);
     const errors: string[] = [];
     for (const page of [doctorPage, nursePage]) page.on('pageerror', (e) => errors.push(e.message));
@@ -139,12 +108,12 @@ describe('team conversation in the browser', () => {
   });
 
   it('a member cut off misses nothing, and what she wrote meanwhile is sent once', async () => {
-    const doctor = await signUpPro(app, {
+    const doctor = await signUpPro(suite.app, {
       profession: 'medecin',
       firstName: 'Paul',
       lastName: 'Roux',
     });
-    const nurse = await signUpPro(app, {
+    const nurse = await signUpPro(suite.app, {
       profession: 'infirmier',
       firstName: 'Lina',
       lastName: 'Bon',
@@ -152,8 +121,8 @@ describe('team conversation in the browser', () => {
     const { team } = await createTeam(doctor);
     await inviteAndAccept(doctor, team.id, nurse);
     const [doctorPage, nursePage] = await Promise.all([
-      browser.newPage(app.baseUrl),
-      browser.newPage(app.baseUrl),
+      suite.browser.newPage(suite.app.baseUrl),
+      suite.browser.newPage(suite.app.baseUrl),
     ]);
     await Promise.all([signIn(doctorPage, doctor), signIn(nursePage, nurse)]);
     for (const page of [doctorPage, nursePage]) {
@@ -165,7 +134,7 @@ describe('team conversation in the browser', () => {
     await messages(nursePage).getByText('Avant la coupure').waitFor(LIVE);
 
     // The server drops the nurse's connection (her client waits a few seconds, then comes back).
-    app.app.io.in(`user:${nurse.id}`).disconnectSockets(true);
+    suite.app.app.io.in(`user:${nurse.id}`).disconnectSockets(true);
     await nursePage.getByText('Hors ligne').first().waitFor(LIVE);
     for (const text of ['Pendant la coupure 1', 'Pendant la coupure 2']) {
       await composer(doctorPage).fill(text);
@@ -194,8 +163,8 @@ describe('team conversation in the browser', () => {
         .poll(() => messages(page).locator('.chat-text').allInnerTexts(), LIVE)
         .toEqual(expected);
     }
-    expect(await app.db.collection('messages').countDocuments({ text: 'Écrit hors ligne' })).toBe(
-      1,
-    );
+    expect(
+      await suite.app.db.collection('messages').countDocuments({ text: 'Écrit hors ligne' }),
+    ).toBe(1);
   });
 });

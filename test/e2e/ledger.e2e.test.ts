@@ -1,14 +1,13 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { PDFParse } from 'pdf-parse';
 import type { Download, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ProfessionalDoc } from '../../server/src/auth/model.js';
 import { setRole } from '../../server/src/auth/roles.js';
 import { errorMessage } from '../../shared/src/errors.js';
 import { LEDGER_REASON_LABELS } from '../../shared/src/ledger.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
-import { activeTeam, createTeam, inviteAndAccept, signUpPro, type Pro } from '../teamFactories.js';
+import { browserSuite, expectNoHorizontalScroll, screenshotsIn, signIn } from '../helpers/e2e.js';
+import { activeTeam, createTeam, inviteAndAccept, signUpPro } from '../teamFactories.js';
 
 const SCREENSHOTS = 'test-results/ledger';
 const YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Europe/Paris', year: 'numeric' }).format(
@@ -22,30 +21,8 @@ const TODAY = new Intl.DateTimeFormat('fr-FR', {
   year: 'numeric',
 }).format(new Date());
 
-/** Signs the page's context in through the API with the professional's credentials. */
-async function signIn(page: Page, pro: Pro): Promise<void> {
-  await page.request.get('/api/session');
-  const csrf = (await page.context().cookies()).find((c) => c.name === 'escap_csrf');
-  const res = await page.request.post('/api/auth/signin', {
-    data: { identifier: pro.input.email, password: pro.input.password },
-    headers: { 'X-CSRF-Token': decodeURIComponent(csrf?.value ?? '') },
-  });
-  expect(res.status()).toBe(200);
-}
-
 /** Intl writes amounts with no-break spaces: compare texts on plain spaces. */
 const plain = (text: string | null) => (text ?? '').replace(/[\u00a0\u202f]/g, ' ');
-
-async function expectNoHorizontalScroll(page: Page): Promise<void> {
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  expect(overflow).toBeLessThanOrEqual(0);
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-}
 
 /** Clicks a download link and returns the file's bytes and suggested name. */
 async function download(page: Page, link: Locator): Promise<{ bytes: Buffer; name: string }> {
@@ -58,34 +35,25 @@ async function download(page: Page, link: Locator): Promise<{ bytes: Buffer; nam
 const escapLine = (page: Page, reference: string) =>
   page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: reference }) });
 
+const screenshot = screenshotsIn(SCREENSHOTS);
+
 describe('participation ledger in the browser', () => {
-  let app: TestApp;
-  let browser: TestBrowser;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startTestApp({ withClient: true }), launchBrowser()]);
-    await mkdir(SCREENSHOTS, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const suite = browserSuite(SCREENSHOTS);
 
   it('shows a professional their year, downloads the statement, and anyone checks it', async () => {
     // The doctor is in three ESCAPs: an active one they wrote in (counts), an active one they
     // never wrote in (no contribution), and one that never became active.
-    const counted = await activeTeam(app);
+    const counted = await activeTeam(suite.app);
     const doctor = counted.creator;
     const silent = await createTeam(doctor);
     await inviteAndAccept(doctor, silent.team.id, counted.nurse);
     await inviteAndAccept(doctor, silent.team.id, counted.pharmacist);
     await createTeam(doctor);
-    const { contributions } = app.app.services;
+    const { contributions } = suite.app.app.services;
     await contributions.record(counted.team.id, doctor.id, 'note', new Date(), 2);
     await contributions.record(counted.team.id, doctor.id, 'message', new Date());
 
-    const page = await browser.newPage(app.baseUrl);
+    const page = await suite.browser.newPage(suite.app.baseUrl);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await signIn(page, doctor);
@@ -160,7 +128,7 @@ describe('participation ledger in the browser', () => {
     expect(pdfText).toContain(refOf(counted.team.id));
 
     // Anyone, signed out, checks it.
-    const thirdParty = await browser.newPage(app.baseUrl);
+    const thirdParty = await suite.browser.newPage(suite.app.baseUrl);
     thirdParty.on('pageerror', (e) => errors.push(e.message));
     await thirdParty.goto(`/verification/${code}`);
     await thirdParty.getByRole('heading', { name: 'Vérifier une attestation' }).waitFor();
@@ -231,14 +199,19 @@ describe('participation ledger in the browser', () => {
   });
 
   it('shows the platform report to a gestionnaire, sorted and filtered, and exports it', async () => {
-    const team = await activeTeam(app);
-    await app.app.services.contributions.record(team.team.id, team.nurse.id, 'task', new Date());
-    const manager = await signUpPro(app, { profession: 'medecin', lastName: 'Gestion' });
+    const team = await activeTeam(suite.app);
+    await suite.app.app.services.contributions.record(
+      team.team.id,
+      team.nurse.id,
+      'task',
+      new Date(),
+    );
+    const manager = await signUpPro(suite.app, { profession: 'medecin', lastName: 'Gestion' });
     // Granted the way `npm run gestionnaire` does it: no HTTP route changes roles.
-    const Professional = app.db.model<ProfessionalDoc>('Professional');
+    const Professional = suite.app.db.model<ProfessionalDoc>('Professional');
     expect(await setRole(Professional, manager.input.email, 'gestionnaire', true)).toBeDefined();
 
-    const page = await browser.newPage(app.baseUrl);
+    const page = await suite.browser.newPage(suite.app.baseUrl);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await signIn(page, manager);

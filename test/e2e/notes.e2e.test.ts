@@ -1,31 +1,12 @@
-import { mkdir } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
-import {
-  createTeam,
-  expectStatus,
-  inviteAndAccept,
-  signUpPro,
-  type Pro,
-} from '../teamFactories.js';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, expectNoHorizontalScroll, screenshotsIn, signIn } from '../helpers/e2e.js';
+import { createTeam, expectStatus, inviteAndAccept, signUpPro } from '../teamFactories.js';
 
 const SCREENSHOTS = 'test-results/notes';
 const NOTE = 'Plan de soins / notes de coordination';
 /** Edits travel through the server and its database: allow for a slow machine. */
 const LIVE = { timeout: 15_000 };
-
-/** Signs the page's context in through the API with the professional's credentials. */
-async function signIn(page: Page, pro: Pro): Promise<void> {
-  await page.request.get('/api/session');
-  const csrf = (await page.context().cookies()).find((c) => c.name === 'escap_csrf');
-  const res = await page.request.post('/api/auth/signin', {
-    data: { identifier: pro.input.email, password: pro.input.password },
-    headers: { 'X-CSRF-Token': decodeURIComponent(csrf?.value ?? '') },
-  });
-  expect(res.status()).toBe(200);
-}
 
 /** The note's state line ("Connecté · enregistré"...). */
 const noteStatus = (page: Page) => page.locator('.note-status');
@@ -74,38 +55,18 @@ const localCopies = (page: Page) =>
       .filter((name) => name.startsWith('escap-note-')),
   );
 
-async function expectNoHorizontalScroll(page: Page): Promise<void> {
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  expect(overflow).toBeLessThanOrEqual(0);
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-}
+const screenshot = screenshotsIn(SCREENSHOTS);
 
 describe('shared care notes in the browser', () => {
-  let app: TestApp;
-  let browser: TestBrowser;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startTestApp({ withClient: true }), launchBrowser()]);
-    await mkdir(SCREENSHOTS, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const suite = browserSuite(SCREENSHOTS);
 
   it('two members write the care plan together, live, and it survives reloads and offline', async () => {
-    const doctor = await signUpPro(app, {
+    const doctor = await signUpPro(suite.app, {
       profession: 'medecin',
       firstName: 'Jeanne',
       lastName: 'Martin',
     });
-    const nurse = await signUpPro(app, {
+    const nurse = await signUpPro(suite.app, {
       profession: 'infirmier',
       firstName: 'Camille',
       lastName: 'Durand',
@@ -114,8 +75,8 @@ describe('shared care notes in the browser', () => {
     await inviteAndAccept(doctor, team.id, nurse);
 
     const [doctorPage, nursePage] = await Promise.all([
-      browser.newPage(app.baseUrl),
-      browser.newPage(app.baseUrl),
+      suite.browser.newPage(suite.app.baseUrl),
+      suite.browser.newPage(suite.app.baseUrl),
     ]);
     const errors: string[] = [];
     for (const page of [doctorPage, nursePage]) page.on('pageerror', (e) => errors.push(e.message));
@@ -203,7 +164,7 @@ describe('shared care notes in the browser', () => {
     await editor(nursePage).getByText('Kinésithérapie le mardi').waitFor();
     await editor(nursePage).getByText('Pansement J+2').waitFor();
 
-    // Offline: the edit stays in the browser and reaches the others at reconnection.
+    // Offline: the edit stays in the suite.browser and reaches the others at reconnection.
     await nursePage.context().setOffline(true);
     await noteStatus(nursePage).filter({ hasText: 'Hors ligne' }).waitFor({ timeout: 60_000 });
     await typeAtEnd(nursePage, 'Appel de la famille prévu jeudi');
@@ -244,13 +205,13 @@ describe('shared care notes in the browser', () => {
   });
 
   it('turns read-only live when consent is withdrawn; sign-out deletes the local copy', async () => {
-    const doctor = await signUpPro(app, {
+    const doctor = await signUpPro(suite.app, {
       profession: 'medecin',
       firstName: 'Luc',
       lastName: 'Petit',
     });
     const { team } = await createTeam(doctor);
-    const page = await browser.newPage(app.baseUrl);
+    const page = await suite.browser.newPage(suite.app.baseUrl);
     await signIn(page, doctor);
     await openNotes(page, team.id);
     await typeAtEnd(page, 'Écrit avant le retrait du consentement');

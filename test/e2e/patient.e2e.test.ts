@@ -1,8 +1,6 @@
-import { mkdir } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { browserSuite } from '../helpers/e2e.js';
 import {
   buildIdentity,
   buildPatient,
@@ -17,26 +15,15 @@ const SCREENSHOTS = 'test-results/patient';
 const INS_ERROR = 'Le matricule INS est invalide (15 caractères, clé de contrôle).';
 
 describe('editing the patient file in the browser', () => {
-  let app: TestApp;
-  let browser: TestBrowser;
+  const suite = browserSuite(SCREENSHOTS);
 
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startTestApp({ withClient: true }), launchBrowser()]);
-    await mkdir(SCREENSHOTS, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-
-  /** The team page, in a browser holding the session the professional signed up with. */
+  /** The team page, in a suite.browser holding the session the professional signed up with. */
   async function openTeamAs(pro: Pro, teamId: string): Promise<Page> {
-    const page = await browser.newPage(app.baseUrl);
+    const page = await suite.browser.newPage(suite.app.baseUrl);
     await page
       .context()
       .addCookies(
-        [...pro.agent.cookies].map(([name, value]) => ({ name, value, url: app.baseUrl })),
+        [...pro.agent.cookies].map(([name, value]) => ({ name, value, url: suite.app.baseUrl })),
       );
     await page.goto(`/escap/${teamId}`);
     await page.getByRole('heading', { name: 'Dupont Marie Louise' }).waitFor();
@@ -57,7 +44,7 @@ describe('editing the patient file in the browser', () => {
   }
 
   it('saves the edits of a member, shows them live to another, and checks the INS', async () => {
-    const [doctor, nurse] = await signUpPros(app, ['medecin', 'infirmier']);
+    const [doctor, nurse] = await signUpPros(suite.app, ['medecin', 'infirmier']);
     const { team } = await createTeam(doctor!, {
       patient: buildPatient({
         identity: buildIdentity({ birthName: 'Dupont', firstNames: 'Marie Louise' }),

@@ -1,55 +1,27 @@
-import { mkdir } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { calendarDay } from '../../shared/src/tasks.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
-import {
-  createTeam,
-  expectStatus,
-  inviteAndAccept,
-  signUpPro,
-  type Pro,
-} from '../teamFactories.js';
+import { browserSuite, screenshotsIn, signIn } from '../helpers/e2e.js';
+import { createTeam, expectStatus, inviteAndAccept, signUpPro } from '../teamFactories.js';
 
 const SCREENSHOTS = 'test-results/tasks';
 /** Changes travel through the server and its database: allow for a slow machine. */
 const LIVE = { timeout: 15_000 };
 
-/** Signs the page's context in through the API with the professional's credentials. */
-async function signIn(page: Page, pro: Pro): Promise<void> {
-  await page.request.get('/api/session');
-  const csrf = (await page.context().cookies()).find((c) => c.name === 'escap_csrf');
-  const res = await page.request.post('/api/auth/signin', {
-    data: { identifier: pro.input.email, password: pro.input.password },
-    headers: { 'X-CSRF-Token': decodeURIComponent(csrf?.value ?? '') },
-  });
-  expect(res.status()).toBe(200);
-}
-
 const bellCount = (page: Page) => page.getByTestId('notification-count');
 
+const screenshot = screenshotsIn(SCREENSHOTS);
+
 describe('tasks and notifications in the browser', () => {
-  let app: TestApp;
-  let browser: TestBrowser;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startTestApp({ withClient: true }), launchBrowser()]);
-    await mkdir(SCREENSHOTS, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const suite = browserSuite(SCREENSHOTS);
 
   it('a member assigns a task; the other sees the bell rise live, finds the task and marks it done', async () => {
-    const doctor = await signUpPro(app, {
+    const doctor = await signUpPro(suite.app, {
       profession: 'medecin',
       firstName: 'Marie',
       lastName: 'Curie',
     });
-    const nurse = await signUpPro(app, {
+    const nurse = await signUpPro(suite.app, {
       profession: 'infirmier',
       firstName: 'Camille',
       lastName: 'Durand',
@@ -60,8 +32,8 @@ describe('tasks and notifications in the browser', () => {
     expectStatus(await nurse.agent.post('/api/notifications/read-all'), 200);
 
     const [doctorPage, nursePage] = await Promise.all([
-      browser.newPage(app.baseUrl),
-      browser.newPage(app.baseUrl),
+      suite.browser.newPage(suite.app.baseUrl),
+      suite.browser.newPage(suite.app.baseUrl),
     ]);
     const errors: string[] = [];
     for (const page of [doctorPage, nursePage]) page.on('pageerror', (e) => errors.push(e.message));
@@ -123,7 +95,7 @@ describe('tasks and notifications in the browser', () => {
   });
 
   it('an overdue task stands out with the words "En retard", first in the list', async () => {
-    const doctor = await signUpPro(app, { profession: 'medecin' });
+    const doctor = await signUpPro(suite.app, { profession: 'medecin' });
     const { team } = await createTeam(doctor);
     const day = (offset: number) => calendarDay(new Date(Date.now() + offset * 86_400_000));
     for (const [title, due] of [
@@ -138,7 +110,7 @@ describe('tasks and notifications in the browser', () => {
         }),
         201,
       );
-    const page = await browser.newPage(app.baseUrl);
+    const page = await suite.browser.newPage(suite.app.baseUrl);
     await signIn(page, doctor);
     await page.goto(`/escap/${team.id}`);
     // The team page counts them.
@@ -169,7 +141,3 @@ describe('tasks and notifications in the browser', () => {
     expect(await items.first().innerText()).toContain('Plus tard');
   });
 });
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-}

@@ -1,10 +1,8 @@
-import { mkdir } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SignUpInput } from '../../shared/src/schemas/auth.js';
 import { buildSignUp } from '../factories.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
+import { browserSuite, expectNoHorizontalScroll, screenshotsIn } from '../helpers/e2e.js';
 
 const SCREENSHOTS = 'test-results/teams';
 
@@ -33,17 +31,6 @@ async function openHome(page: Page): Promise<void> {
 }
 
 /** Usable at 375 px: nothing wider than the viewport. */
-async function expectNoHorizontalScroll(page: Page): Promise<void> {
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  expect(overflow).toBeLessThanOrEqual(0);
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-}
-
 async function createTeamAsSelf(page: Page): Promise<string> {
   await page.getByRole('link', { name: 'Créer une ESCAP' }).click();
   await page.getByRole('heading', { name: 'Créer une ESCAP' }).waitFor();
@@ -93,26 +80,17 @@ async function acceptFromInbox(page: Page, from: SignUpInput): Promise<void> {
   await page.getByRole('heading', { name: 'Dupont Marie Louise' }).waitFor();
 }
 
+const screenshot = screenshotsIn(SCREENSHOTS);
+
 describe('ESCAP care teams in the browser', () => {
-  let app: TestApp;
-  let browser: TestBrowser;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startTestApp({ withClient: true }), launchBrowser()]);
-    await mkdir(SCREENSHOTS, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const suite = browserSuite(SCREENSHOTS);
 
   it('creates a team, invites two professionals who accept live, and it turns active live', async () => {
     const [doctorPage, nursePage, pharmacistPage, outsiderPage] = await Promise.all([
-      browser.newPage(app.baseUrl),
-      browser.newPage(app.baseUrl),
-      browser.newPage(app.baseUrl),
-      browser.newPage(app.baseUrl),
+      suite.browser.newPage(suite.app.baseUrl),
+      suite.browser.newPage(suite.app.baseUrl),
+      suite.browser.newPage(suite.app.baseUrl),
+      suite.browser.newPage(suite.app.baseUrl),
     ]);
     const doctor = await signUpWithApi(doctorPage, {
       profession: 'medecin',
@@ -176,8 +154,8 @@ describe('ESCAP care teams in the browser', () => {
 
   it('lets a professional signed out follow an e-mail invitation link, sign up and join', async () => {
     const [doctorPage, guestPage] = await Promise.all([
-      browser.newPage(app.baseUrl),
-      browser.newPage(app.baseUrl),
+      suite.browser.newPage(suite.app.baseUrl),
+      suite.browser.newPage(suite.app.baseUrl),
     ]);
     await signUpWithApi(doctorPage, { profession: 'medecin', firstName: 'Luc', lastName: 'Petit' });
     await openHome(doctorPage);
@@ -221,7 +199,7 @@ describe('ESCAP care teams in the browser', () => {
   });
 
   it('validates the creation form, then withdraws consent and closes the team read-only', async () => {
-    const page = await browser.newPage(app.baseUrl);
+    const page = await suite.browser.newPage(suite.app.baseUrl);
     await signUpWithApi(page, { profession: 'medecin', firstName: 'Anne', lastName: 'Roux' });
     await openHome(page);
 
