@@ -1,7 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserSuite, expectNoHorizontalScroll, signIn } from '../helpers/e2e.js';
-import { createTeam, inviteAndAccept, signUpPro } from '../teamFactories.js';
+import { browserSuite, doctorAndNurse, expectNoHorizontalScroll } from '../helpers/e2e.js';
 
 const SCREENSHOTS = 'test-results/chat';
 /** Messages travel through the server and its database: allow for a slow machine. */
@@ -14,26 +13,10 @@ describe('team conversation in the browser', () => {
   const suite = browserSuite(SCREENSHOTS);
 
   it('two members chat live, with a mention, and each sees the other has read', async () => {
-    const doctor = await signUpPro(suite.app, {
-      profession: 'medecin',
-      firstName: 'Jeanne',
-      lastName: 'Martin',
+    const { team, doctorPage, nursePage, errors } = await doctorAndNurse(suite, {
+      doctor: ['Jeanne', 'Martin'],
+      nurse: ['Julien', 'Perrin'],
     });
-    const nurse = await signUpPro(suite.app, {
-      profession: 'infirmier',
-      firstName: 'Julien',
-      lastName: 'Perrin',
-    });
-    const { team } = await createTeam(doctor);
-    await inviteAndAccept(doctor, team.id, nurse);
-
-    const [doctorPage, nursePage] = await Promise.all([
-      suite.browser.newPage(suite.app.baseUrl),
-      suite.browser.newPage(suite.app.baseUrl),
-    ]);
-    const errors: string[] = [];
-    for (const page of [doctorPage, nursePage]) page.on('pageerror', (e) => errors.push(e.message));
-    await Promise.all([signIn(doctorPage, doctor), signIn(nursePage, nurse)]);
 
     // The nurse waits on "Mes ESCAP"; the doctor opens the conversation from the team page.
     await nursePage.goto('/');
@@ -108,23 +91,10 @@ describe('team conversation in the browser', () => {
   });
 
   it('a member cut off misses nothing, and what she wrote meanwhile is sent once', async () => {
-    const doctor = await signUpPro(suite.app, {
-      profession: 'medecin',
-      firstName: 'Paul',
-      lastName: 'Roux',
+    const { nurse, team, doctorPage, nursePage } = await doctorAndNurse(suite, {
+      doctor: ['Paul', 'Roux'],
+      nurse: ['Lina', 'Bon'],
     });
-    const nurse = await signUpPro(suite.app, {
-      profession: 'infirmier',
-      firstName: 'Lina',
-      lastName: 'Bon',
-    });
-    const { team } = await createTeam(doctor);
-    await inviteAndAccept(doctor, team.id, nurse);
-    const [doctorPage, nursePage] = await Promise.all([
-      suite.browser.newPage(suite.app.baseUrl),
-      suite.browser.newPage(suite.app.baseUrl),
-    ]);
-    await Promise.all([signIn(doctorPage, doctor), signIn(nursePage, nurse)]);
     for (const page of [doctorPage, nursePage]) {
       await page.goto(`/escap/${team.id}/discussion`);
       await page.getByText('Aucun message pour l’instant').waitFor(LIVE);

@@ -1,7 +1,13 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserSuite, expectNoHorizontalScroll, screenshotsIn, signIn } from '../helpers/e2e.js';
-import { createTeam, expectStatus, inviteAndAccept, signUpPro } from '../teamFactories.js';
+import {
+  browserSuite,
+  doctorAndNurse,
+  expectNoHorizontalScroll,
+  screenshotsIn,
+  signIn,
+} from '../helpers/e2e.js';
+import { createTeam, expectStatus, signUpPro } from '../teamFactories.js';
 
 const SCREENSHOTS = 'test-results/notes';
 const NOTE = 'Plan de soins / notes de coordination';
@@ -61,27 +67,11 @@ describe('shared care notes in the browser', () => {
   const suite = browserSuite(SCREENSHOTS);
 
   it('two members write the care plan together, live, and it survives reloads and offline', async () => {
-    const doctor = await signUpPro(suite.app, {
-      profession: 'medecin',
-      firstName: 'Jeanne',
-      lastName: 'Martin',
+    const { team, doctorPage, nursePage, errors } = await doctorAndNurse(suite, {
+      doctor: ['Jeanne', 'Martin'],
+      nurse: ['Camille', 'Durand'],
     });
-    const nurse = await signUpPro(suite.app, {
-      profession: 'infirmier',
-      firstName: 'Camille',
-      lastName: 'Durand',
-    });
-    const { team } = await createTeam(doctor);
-    await inviteAndAccept(doctor, team.id, nurse);
-
-    const [doctorPage, nursePage] = await Promise.all([
-      suite.browser.newPage(suite.app.baseUrl),
-      suite.browser.newPage(suite.app.baseUrl),
-    ]);
-    const errors: string[] = [];
-    for (const page of [doctorPage, nursePage]) page.on('pageerror', (e) => errors.push(e.message));
     await doctorPage.setViewportSize({ width: 1280, height: 900 });
-    await Promise.all([signIn(doctorPage, doctor), signIn(nursePage, nurse)]);
 
     // Reached from the team page.
     await doctorPage.goto(`/escap/${team.id}`);

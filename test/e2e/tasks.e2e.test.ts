@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { calendarDay } from '../../shared/src/tasks.js';
-import { browserSuite, screenshotsIn, signIn } from '../helpers/e2e.js';
-import { createTeam, expectStatus, inviteAndAccept, signUpPro } from '../teamFactories.js';
+import { browserSuite, doctorAndNurse, screenshotsIn, signIn } from '../helpers/e2e.js';
+import { createTeam, expectStatus, signUpPro } from '../teamFactories.js';
 
 const SCREENSHOTS = 'test-results/tasks';
 /** Changes travel through the server and its database: allow for a slow machine. */
@@ -16,29 +16,13 @@ describe('tasks and notifications in the browser', () => {
   const suite = browserSuite(SCREENSHOTS);
 
   it('a member assigns a task; the other sees the bell rise live, finds the task and marks it done', async () => {
-    const doctor = await signUpPro(suite.app, {
-      profession: 'medecin',
-      firstName: 'Marie',
-      lastName: 'Curie',
+    const { nurse, team, doctorPage, nursePage, errors } = await doctorAndNurse(suite, {
+      doctor: ['Marie', 'Curie'],
+      nurse: ['Camille', 'Durand'],
     });
-    const nurse = await signUpPro(suite.app, {
-      profession: 'infirmier',
-      firstName: 'Camille',
-      lastName: 'Durand',
-    });
-    const { team } = await createTeam(doctor);
-    await inviteAndAccept(doctor, team.id, nurse);
     // The nurse's notifications so far (the invitation) are read: the bell starts empty.
     expectStatus(await nurse.agent.post('/api/notifications/read-all'), 200);
-
-    const [doctorPage, nursePage] = await Promise.all([
-      suite.browser.newPage(suite.app.baseUrl),
-      suite.browser.newPage(suite.app.baseUrl),
-    ]);
-    const errors: string[] = [];
-    for (const page of [doctorPage, nursePage]) page.on('pageerror', (e) => errors.push(e.message));
     await doctorPage.setViewportSize({ width: 1280, height: 900 });
-    await Promise.all([signIn(doctorPage, doctor), signIn(nursePage, nurse)]);
 
     // The nurse waits on the home page, with the bell in the header.
     await nursePage.goto('/');

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
-import type { Pro } from '../teamFactories.js';
+import { createTeam, inviteAndAccept, signUpPro, type Pro } from '../teamFactories.js';
 import { startTestApp, type TestApp } from './app.js';
 import { launchBrowser, type TestBrowser } from './browser.js';
 
@@ -60,4 +60,46 @@ export function screenshotsIn(dir: string): (page: Page, name: string) => Promis
   return async (page, name) => {
     await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
   };
+}
+
+export interface DoctorAndNurse {
+  doctor: Pro;
+  nurse: Pro;
+  team: { id: string };
+  doctorPage: Page;
+  nursePage: Page;
+  /** Uncaught page errors of both pages (a test ends by expecting none). */
+  errors: string[];
+}
+
+/**
+ * A médecin who created a team and an infirmier(e) who accepted their invitation, each signed
+ * in on a page of their own (two browser contexts: two people).
+ */
+export async function doctorAndNurse(
+  suite: { readonly app: TestApp; readonly browser: TestBrowser },
+  names: { doctor: [string, string]; nurse: [string, string] },
+): Promise<DoctorAndNurse> {
+  const [doctor, nurse] = await Promise.all([
+    signUpPro(suite.app, {
+      profession: 'medecin',
+      firstName: names.doctor[0],
+      lastName: names.doctor[1],
+    }),
+    signUpPro(suite.app, {
+      profession: 'infirmier',
+      firstName: names.nurse[0],
+      lastName: names.nurse[1],
+    }),
+  ]);
+  const { team } = await createTeam(doctor);
+  await inviteAndAccept(doctor, team.id, nurse);
+  const [doctorPage, nursePage] = await Promise.all([
+    suite.browser.newPage(suite.app.baseUrl),
+    suite.browser.newPage(suite.app.baseUrl),
+  ]);
+  const errors: string[] = [];
+  for (const page of [doctorPage, nursePage]) page.on('pageerror', (e) => errors.push(e.message));
+  await Promise.all([signIn(doctorPage, doctor), signIn(nursePage, nurse)]);
+  return { doctor, nurse, team, doctorPage, nursePage, errors };
 }
