@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import type { Profession } from '../shared/src/professions.js';
 import type { Professional, SignUpInput } from '../shared/src/schemas/auth.js';
 import type { Identity } from '../shared/src/schemas/patient.js';
@@ -263,6 +263,23 @@ export class LiveClient {
   close(): void {
     this.socket.close();
   }
+}
+
+/**
+ * Live sockets for one test file: `live(pro)` connects (with nothing received yet) and every
+ * socket opened so is closed after each test.
+ */
+export function liveClients(): (pro: Pro) => Promise<LiveClient> {
+  const open: LiveClient[] = [];
+  afterEach(() => {
+    for (const c of open.splice(0)) c.close();
+  });
+  return async (pro) => {
+    const c = await connect(pro);
+    c.clear();
+    open.push(c);
+    return c;
+  };
 }
 
 /** Opens a real socket.io client for this professional, once the server said it is ready. */

@@ -1,20 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAT_LIMITS, mentionText } from '../../shared/src/chat.js';
 import { yearOf } from '../../shared/src/time.js';
 import { liveMessages, markRead, page, send, sent } from '../helpers/chat.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import {
   activeTeam,
-  connect,
   expectError,
   expectSilence,
   expectStatus,
   inviteAndAccept,
   signUpPro,
-  type LiveClient,
   type Pro,
+  liveClients,
 } from '../teamFactories.js';
 
 let t: TestApp;
@@ -23,16 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const open: LiveClient[] = [];
-afterEach(() => {
-  for (const c of open.splice(0)) c.close();
-});
-async function live(pro: Pro): Promise<LiveClient> {
-  const c = await connect(pro);
-  c.clear();
-  open.push(c);
-  return c;
-}
+const live = liveClients();
 
 const messageCount = (teamId: string) =>
   t.db.collection('messages').countDocuments({ teamId: new Types.ObjectId(teamId) });

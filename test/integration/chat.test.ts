@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView, ReadReceiptView } from '../../shared/src/chat.js';
 import { liveMessages, markRead, page, sent, unreadOf } from '../helpers/chat.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import {
   activeTeam,
-  connect,
   expectError,
   expectSilence,
   expectStatus,
-  type LiveClient,
-  type Pro,
+  liveClients,
 } from '../teamFactories.js';
 
 let t: TestApp;
@@ -20,16 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const open: LiveClient[] = [];
-afterEach(() => {
-  for (const c of open.splice(0)) c.close();
-});
-async function live(pro: Pro): Promise<LiveClient> {
-  const c = await connect(pro);
-  c.clear();
-  open.push(c);
-  return c;
-}
+const live = liveClients();
 
 const ids = (messages: { id: string }[]) => messages.map((m) => m.id);
 const sorted = (values: string[]) => [...values].sort();

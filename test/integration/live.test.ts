@@ -1,9 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import {
   activeTeam,
   buildConsent,
-  connect,
   createTeam,
   expectError,
   expectSilence,
@@ -12,8 +11,8 @@ import {
   signUpPro,
   signUpPros,
   teamGet,
-  type LiveClient,
   type Pro,
+  liveClients,
 } from '../teamFactories.js';
 
 let t: TestApp;
@@ -22,16 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const open: LiveClient[] = [];
-afterEach(() => {
-  for (const c of open.splice(0)) c.close();
-});
-async function live(pro: Pro): Promise<LiveClient> {
-  const c = await connect(pro);
-  c.clear();
-  open.push(c);
-  return c;
-}
+const live = liveClients();
 
 const patch = (pro: Pro, teamId: string, phone = '0611111111') =>
   pro.agent.request('PATCH', `/api/teams/${teamId}/patient`, { contact: { phone } });

@@ -1,18 +1,17 @@
 import { Types } from 'mongoose';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotificationPageView } from '../../shared/src/notifications.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import {
   activeTeam,
-  connect,
   createTeam,
   expectError,
   expectStatus,
   invite,
   signUpPro,
   signUpPros,
-  type LiveClient,
   type Pro,
+  liveClients,
 } from '../teamFactories.js';
 
 let t: TestApp;
@@ -21,16 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const open: LiveClient[] = [];
-afterEach(() => {
-  for (const c of open.splice(0)) c.close();
-});
-async function live(pro: Pro): Promise<LiveClient> {
-  const c = await connect(pro);
-  c.clear();
-  open.push(c);
-  return c;
-}
+const live = liveClients();
 
 async function page(pro: Pro, query = ''): Promise<NotificationPageView> {
   return expectStatus(await pro.agent.get<NotificationPageView>(`/api/notifications${query}`), 200);

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendarDay, type TaskSummaryView, type TaskView } from '../../shared/src/tasks.js';
 import { yearOf } from '../../shared/src/time.js';
 import type { AuditEntryView } from '../../shared/src/views.js';
@@ -6,13 +6,12 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import type { ErrorBody } from '../helpers/http.js';
 import {
   activeTeam,
-  connect,
   expectError,
   expectSilence,
   expectStatus,
   signUpPro,
-  type LiveClient,
   type Pro,
+  liveClients,
 } from '../teamFactories.js';
 
 let t: TestApp;
@@ -21,16 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const open: LiveClient[] = [];
-afterEach(() => {
-  for (const c of open.splice(0)) c.close();
-});
-async function live(pro: Pro): Promise<LiveClient> {
-  const c = await connect(pro);
-  c.clear();
-  open.push(c);
-  return c;
-}
+const live = liveClients();
 
 const DAY = 86_400_000;
 const dayFromNow = (days: number) => calendarDay(new Date(Date.now() + days * DAY));
