@@ -1,4 +1,5 @@
 import type { Model, Types } from 'mongoose';
+import { GroupCommit } from '../db/group-commit.js';
 import type { AuditEntryDoc } from './model.js';
 
 export interface AuditRecord {
@@ -7,11 +8,6 @@ export interface AuditRecord {
   action: AuditAction;
   /** Ids only: never health data. */
   detail?: string;
-}
-
-interface Settle {
-  resolve(): void;
-  reject(err: unknown): void;
 }
 
 export type AuditAction =
@@ -86,8 +82,10 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
  * is resolved only once its own records are in the database (the access is then answered).
  */
 export class AuditLog {
-  private pending: { docs: (AuditRecord & { at: Date })[]; done: Settle }[] = [];
-  private writing: Promise<void> | undefined;
+  private readonly writes = new GroupCommit<(AuditRecord & { at: Date })[]>(async (batch) => {
+    await this.entries.insertMany(batch.flat());
+    return batch.map(() => undefined);
+  });
 
   constructor(
     private readonly entries: Model<AuditEntryDoc>,
@@ -97,24 +95,7 @@ export class AuditLog {
   record(...records: AuditRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     const at = this.now();
-    const written = new Promise<void>((resolve, reject) =>
-      this.pending.push({ docs: records.map((r) => ({ ...r, at })), done: { resolve, reject } }),
-    );
-    this.writing ??= this.drain();
-    return written;
-  }
-
-  private async drain(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0);
-      try {
-        await this.entries.insertMany(batch.flatMap((b) => b.docs));
-        for (const b of batch) b.done.resolve();
-      } catch (err) {
-        for (const b of batch) b.done.reject(err);
-      }
-    }
-    this.writing = undefined;
+    return this.writes.push(records.map((r) => ({ ...r, at })));
   }
 
   /** Newest first, `limit` at most, before a given time for paging. */

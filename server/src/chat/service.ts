@@ -12,6 +12,7 @@ import {
 import type { Professional } from '../../../shared/src/schemas/auth.js';
 import type { ProfessionalRef } from '../../../shared/src/views.js';
 import type { ProfessionalDoc } from '../auth/model.js';
+import { GroupCommit } from '../db/group-commit.js';
 import type { Contributions } from '../contributions/service.js';
 import { AppError, notFound } from '../http/errors.js';
 import { safeError, type Logger } from '../logger.js';
@@ -47,8 +48,6 @@ interface Outcome {
 interface PendingSend {
   ctx: MemberContext;
   fields: Pick<MessageDoc, 'teamId' | 'authorId' | 'clientId' | 'text' | 'mentions'>;
-  resolve(outcome: Outcome): void;
-  reject(err: unknown): void;
 }
 
 /**
@@ -59,9 +58,10 @@ interface PendingSend {
  */
 export class ChatService {
   private readonly now: () => Date;
-  /** Sends waiting for the next batch insert (see `store`). */
-  private pending: PendingSend[] = [];
-  private writing: Promise<void> | undefined;
+  /** Sends grouped into batch inserts (see `store`). */
+  private readonly writes = new GroupCommit<PendingSend, Outcome>((batch) =>
+    this.writeBatch(batch),
+  );
   private readonly unreadCounter: ChatUnread;
 
   constructor(private readonly deps: ChatServiceDeps) {
@@ -106,47 +106,27 @@ export class ChatService {
    * message that was stored late with a smaller id. (Across instances ids of the same second
    * may interleave; clients insert by id and dedupe, and catch up on every reconnect.)
    */
-  private store(
-    ctx: MemberContext,
-    fields: Pick<MessageDoc, 'teamId' | 'authorId' | 'clientId' | 'text' | 'mentions'>,
-  ): Promise<{ doc: MessageDoc; created: boolean }> {
-    const stored = new Promise<{ doc: MessageDoc; created: boolean }>((resolve, reject) =>
-      this.pending.push({ ctx, fields, resolve, reject }),
-    );
-    this.writing ??= this.drain();
-    return stored;
+  private store(ctx: MemberContext, fields: PendingSend['fields']): Promise<Outcome> {
+    return this.writes.push({ ctx, fields });
   }
 
-  private async drain(): Promise<void> {
-    try {
-      while (this.pending.length > 0) {
-        const batch = this.pending.splice(0);
-        const docs: MessageDoc[] = batch.map((b) => ({
-          _id: new Types.ObjectId(),
-          ...b.fields,
-          createdAt: this.now(),
-        }));
-        let outcomes: (Outcome | Error)[];
-        try {
-          outcomes = await this.insertAll(docs);
-        } catch (err) {
-          outcomes = docs.map(() => toError(err));
-        }
-        batch.forEach((b, i) => {
-          const outcome = outcomes[i] ?? new Error('message not written');
-          if (outcome instanceof Error) return b.reject(outcome);
-          if (outcome.created) {
-            this.deps.io
-              .to(rooms.team(String(outcome.doc.teamId)))
-              .emit('chat:message', this.viewOf(outcome.doc, b.ctx.actor));
-          }
-          b.resolve(outcome);
-        });
+  /** Ids given now, in arrival order; each stored message is emitted before its sender hears. */
+  private async writeBatch(batch: PendingSend[]): Promise<(Outcome | Error)[]> {
+    const docs: MessageDoc[] = batch.map((b) => ({
+      _id: new Types.ObjectId(),
+      ...b.fields,
+      createdAt: this.now(),
+    }));
+    const outcomes = await this.insertAll(docs);
+    batch.forEach((b, i) => {
+      const outcome = outcomes[i];
+      if (outcome && !(outcome instanceof Error) && outcome.created) {
+        this.deps.io
+          .to(rooms.team(String(outcome.doc.teamId)))
+          .emit('chat:message', this.viewOf(outcome.doc, b.ctx.actor));
       }
-    } finally {
-      // Never leave the queue without a writer (a later send would wait forever).
-      this.writing = undefined;
-    }
+    });
+    return outcomes;
   }
 
   /**

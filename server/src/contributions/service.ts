@@ -1,6 +1,7 @@
 import { Types, type Model } from 'mongoose';
 import type { ContributionKind } from '../../../shared/src/contributions.js';
 import { yearOf } from '../../../shared/src/time.js';
+import { GroupCommit } from '../db/group-commit.js';
 import type { ContributionCounterDoc } from './model.js';
 
 type Id = Types.ObjectId | string;
@@ -24,8 +25,10 @@ export interface ContributionInput {
  * second, not one per message.
  */
 export class Contributions {
-  private queue: Queued[] = [];
-  private writing: Promise<void> | undefined;
+  private readonly writes = new GroupCommit<ContributionInput[]>(async (batch) => {
+    await this.write(this.coalesce(batch.flat()));
+    return batch.map(() => undefined);
+  });
 
   constructor(
     private readonly Counter: Model<ContributionCounterDoc>,
@@ -39,38 +42,17 @@ export class Contributions {
     at: Date,
     count = 1,
   ): Promise<void> {
-    return this.enqueue([{ teamId, professionalId, kind, at, count }]);
+    return this.writes.push([{ teamId, professionalId, kind, at, count }]);
   }
 
   /** Many at once (the note activity flush); same guarantees as `record`. */
   recordMany(items: ContributionInput[]): Promise<void> {
-    return items.length === 0 ? Promise.resolve() : this.enqueue(items);
+    return items.length === 0 ? Promise.resolve() : this.writes.push(items);
   }
 
   /** The counters of one professional for one year (one row per team). */
   forProfessional(professionalId: string, year: number) {
     return this.Counter.find({ professionalId: new Types.ObjectId(professionalId), year }).lean();
-  }
-
-  private enqueue(items: ContributionInput[]): Promise<void> {
-    const written = new Promise<void>((resolve, reject) =>
-      this.queue.push({ items, resolve, reject }),
-    );
-    this.writing ??= this.drain();
-    return written;
-  }
-
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0);
-      try {
-        await this.write(this.coalesce(batch.flatMap((b) => b.items)));
-        for (const b of batch) b.resolve();
-      } catch (err) {
-        for (const b of batch) b.reject(err);
-      }
-    }
-    this.writing = undefined;
   }
 
   /** One entry per counter: the counts added up, the earliest and latest times. */
@@ -132,12 +114,6 @@ export class Contributions {
       year: yearOf(at, this.timeZone),
     };
   }
-}
-
-interface Queued {
-  items: ContributionInput[];
-  resolve(): void;
-  reject(err: unknown): void;
 }
 
 interface Pending {

@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
 import * as Y from 'yjs';
+import { GroupCommit } from '../db/group-commit.js';
 import type { NoteModels } from './model.js';
 
 export interface StoredUpdate {
@@ -17,8 +18,22 @@ export interface StoredUpdate {
  * each caller is resolved only when its own update is in the database.
  */
 export class NoteStore {
-  private pending: Pending[] = [];
-  private writing: Promise<void> | undefined;
+  /**
+   * One writer for all documents: the updates queued while a write is in flight go out
+   * together in the next `insertMany`, whatever their document, so the number of database
+   * round trips follows the write latency, not the number of edits or of documents.
+   */
+  private readonly writes = new GroupCommit<{ docId: string; entry: StoredUpdate }>(
+    async (batch) => {
+      await this.models.NoteUpdate.insertMany(
+        batch.map(({ docId, entry }) => ({ docId, ...entry, update: Buffer.from(entry.update) })),
+        // Already shaped and checked here (ObjectIds, Buffer, Date): lean skips mongoose's
+        // per-document hydration and validation on the hottest write path.
+        { ordered: true, lean: true },
+      );
+      return batch.map(() => undefined);
+    },
+  );
 
   constructor(private readonly models: NoteModels) {}
 
@@ -35,16 +50,12 @@ export class NoteStore {
   }
 
   store(docId: string, entry: StoredUpdate): Promise<void> {
-    const done = new Promise<void>((resolve, reject) =>
-      this.pending.push({ docId, entry, resolve, reject }),
-    );
-    this.writing ??= this.drain();
-    return done;
+    return this.writes.push({ docId, entry });
   }
 
   /** Resolves once every write queued so far is settled (shutdown, unload, no-op edits). */
-  async flush(_docId?: string): Promise<void> {
-    await this.writing;
+  flush(_docId?: string): Promise<void> {
+    return this.writes.flush();
   }
 
   /**
@@ -72,37 +83,6 @@ export class NoteStore {
     await this.models.NoteUpdate.deleteMany({ _id: { $in: updates.map((u) => u._id) } });
     return { merged: updates.length, bytes: state.byteLength };
   }
-
-  /**
-   * One writer for all documents: the updates queued while a write is in flight go out
-   * together in the next `insertMany`, whatever their document, so the number of database
-   * round trips follows the write latency, not the number of edits or of documents.
-   */
-  private async drain(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
-      try {
-        await this.models.NoteUpdate.insertMany(
-          batch.map(({ docId, entry }) => ({ docId, ...entry, update: Buffer.from(entry.update) })),
-          // Already shaped and checked here (ObjectIds, Buffer, Date): lean skips mongoose's
-          // per-document hydration and validation on the hottest write path.
-          { ordered: true, lean: true },
-        );
-        for (const p of batch) p.resolve();
-      } catch (err) {
-        for (const p of batch) p.reject(err);
-      }
-    }
-    this.writing = undefined;
-  }
-}
-
-interface Pending {
-  docId: string;
-  entry: StoredUpdate;
-  resolve: () => void;
-  reject: (err: unknown) => void;
 }
 
 /** Mongo returns Binary (or Buffer) for Buffer fields; Yjs wants a plain Uint8Array. */

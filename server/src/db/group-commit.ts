@@ -1,0 +1,51 @@
+/**
+ * Group commit: items that arrive while a batch is being written go out together in the next
+ * batch, so the number of database round trips follows the write latency, not the number of
+ * callers. Each caller is settled only once its own item is written (or failed): nothing is
+ * acknowledged before it is stored. Batches are written one after the other, in arrival order.
+ *
+ * The writer gets the batch and answers one result per item, an `Error` in place of a result
+ * failing that item alone; a thrown error fails the whole batch.
+ */
+export class GroupCommit<T, R = void> {
+  private pending: { item: T; resolve(result: R): void; reject(err: unknown): void }[] = [];
+  private writing: Promise<void> | undefined;
+
+  constructor(private readonly write: (batch: T[]) => Promise<(R | Error)[]>) {}
+
+  push(item: T): Promise<R> {
+    const settled = new Promise<R>((resolve, reject) =>
+      this.pending.push({ item, resolve, reject }),
+    );
+    this.writing ??= this.drain();
+    return settled;
+  }
+
+  /** Settles once every item queued so far is written or failed. */
+  async flush(): Promise<void> {
+    await this.writing;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0);
+        let results: (R | Error)[];
+        try {
+          results = await this.write(batch.map((b) => b.item));
+        } catch (err) {
+          for (const b of batch) b.reject(err);
+          continue;
+        }
+        batch.forEach((b, i) => {
+          const result = results[i];
+          if (result instanceof Error) b.reject(result);
+          else b.resolve(result as R);
+        });
+      }
+    } finally {
+      // Never leave the queue without a writer (a later item would wait forever).
+      this.writing = undefined;
+    }
+  }
+}
