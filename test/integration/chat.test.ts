@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Types } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Types, type Model } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MessageView, ReadReceiptView } from '../../shared/src/chat.js';
+import type { ChatReadDoc } from '../../server/src/chat/model.js';
+import { AuthorReads } from '../../server/src/chat/reads.js';
 import { liveMessages, markRead, page, sent, unreadOf } from '../helpers/chat.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import {
@@ -10,6 +12,7 @@ import {
   expectSilence,
   expectStatus,
   liveClients,
+  type Pro,
 } from '../teamFactories.js';
 
 let t: TestApp;
@@ -22,6 +25,15 @@ const live = liveClients();
 
 const ids = (messages: { id: string }[]) => messages.map((m) => m.id);
 const sorted = (values: string[]) => [...values].sort();
+
+/** Read positions of a team's current members, by member id. */
+async function positions(pro: Pro, teamId: string) {
+  const { reads } = expectStatus(
+    await pro.agent.get<{ reads: ReadReceiptView[] }>(`/api/teams/${teamId}/messages/reads`),
+    200,
+  );
+  return Object.fromEntries(reads.map((r) => [r.professionalId, r.messageId]));
+}
 
 describe('chat: live delivery and order', () => {
   it('every member gets each message once, in id order, as acknowledged', async () => {
@@ -263,5 +275,76 @@ describe('chat: read receipts and unread counts', () => {
     expect(await unreadOf(pharmacist, team.id)).toBe(0);
     await sent(b, team.id, 'Quatre');
     expect(await unreadOf(pharmacist, team.id)).toBe(1);
+  });
+
+  it('concurrent sends leave the author at their greatest id, in grouped writes', async () => {
+    const { team, creator, nurse } = await activeTeam(t);
+    const a = await live(creator);
+    const ChatRead = t.db.model<ChatReadDoc>('ChatRead');
+    const bulk = vi.spyOn(ChatRead, 'bulkWrite');
+    const single = [vi.spyOn(ChatRead, 'updateOne'), vi.spyOn(ChatRead, 'create')];
+    try {
+      // Twenty sends at once, no ack awaited before the next.
+      const acks = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => sent(a, team.id, `Message ${i}`)),
+      );
+      const last = sorted(ids(acks)).at(-1)!;
+      // Every ack waited for its author's position: it is already stored.
+      expect((await positions(creator, team.id))[creator.id]).toBe(last);
+      expect(await unreadOf(creator, team.id)).toBe(0);
+      // Someone who sent nothing has read nothing.
+      expect(await unreadOf(nurse, team.id)).toBe(20);
+      expect((await positions(nurse, team.id))[nurse.id]).toBeUndefined();
+      // Grouped: fewer bulk writes than messages, and no write of its own per message.
+      const ours = bulk.mock.calls.filter((c) => JSON.stringify(c[0]).includes(team.id));
+      expect(ours.length).toBeGreaterThan(0);
+      expect(ours.length).toBeLessThan(20);
+      for (const spy of single) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
+  it('a position set by sending never moves back, whoever writes later', async () => {
+    const { team, creator, nurse } = await activeTeam(t);
+    const [a, b] = await Promise.all([live(creator), live(nurse)]);
+    const older = await sent(b, team.id, 'Plus ancien');
+    const mine = await sent(a, team.id, 'Plus récent');
+    // Reading an older message after sending a newer one leaves the newer position.
+    expect(await markRead(a, team.id, older.id)).toMatchObject({
+      ok: true,
+      data: { professionalId: creator.id, messageId: mine.id },
+    });
+    // The same while sends are in flight: the end position is the greatest id.
+    const [, ...more] = await Promise.all([
+      markRead(a, team.id, older.id),
+      ...Array.from({ length: 5 }, (_, i) => sent(a, team.id, `Suite ${i}`)),
+    ]);
+    const last = sorted(ids(more)).at(-1)!;
+    expect((await positions(creator, team.id))[creator.id]).toBe(last);
+    expect(await unreadOf(creator, team.id)).toBe(0);
+  });
+
+  it('two writers (two instances) racing on first positions keep the greatest id', async () => {
+    const { team, creator, nurse } = await activeTeam(t);
+    const ChatRead: Model<ChatReadDoc> = t.db.model<ChatReadDoc>('ChatRead');
+    const [one, two] = [new AuthorReads(ChatRead), new AuthorReads(ChatRead)];
+    const teamId = new Types.ObjectId(team.id);
+    const members = [creator, nurse].map((p) => new Types.ObjectId(p.id));
+    const messageIds = Array.from({ length: 6 }, () => new Types.ObjectId());
+    const at = new Date();
+    // Each member's positions go to both writers, in an order where a smaller id comes last.
+    await Promise.all(
+      members.flatMap((professionalId) =>
+        [5, 1, 4, 0, 3, 2].map((i) =>
+          (i % 2 ? one : two).advance({ teamId, professionalId, lastReadId: messageIds[i]!, at }),
+        ),
+      ),
+    );
+    const rows = await ChatRead.find({ teamId }).lean();
+    expect(rows.map((r) => String(r.lastReadId))).toEqual([
+      String(messageIds[5]),
+      String(messageIds[5]),
+    ]);
   });
 });

@@ -23,6 +23,7 @@ import type { TeamModels } from '../teams/model.js';
 import type { TeamService } from '../teams/service.js';
 import { loadRefs } from '../teams/views.js';
 import type { ChatModels, MessageDoc } from './model.js';
+import { AuthorReads } from './reads.js';
 import { ChatUnread } from './unread.js';
 
 export interface ChatServiceDeps {
@@ -63,10 +64,13 @@ export class ChatService {
     this.writeBatch(batch),
   );
   private readonly unreadCounter: ChatUnread;
+  /** The authors' read positions on send, grouped into bulk writes. */
+  private readonly authorReads: AuthorReads;
 
   constructor(private readonly deps: ChatServiceDeps) {
     this.now = deps.now ?? (() => new Date());
     this.unreadCounter = new ChatUnread(deps.models);
+    this.authorReads = new AuthorReads(deps.models.ChatRead);
   }
 
   /** 404 unless the professional is a current member (checked before reading any input). */
@@ -192,8 +196,13 @@ export class ChatService {
           })
         : Promise.resolve(),
       // Not announced: every client moves the author's position on `chat:message` itself, which
-      // spares the room a second event per message.
-      this.advanceRead(ctx, new Types.ObjectId(view.id), at, false),
+      // spares the room a second event per message. Grouped: one bulk write per drain.
+      this.authorReads.advance({
+        teamId: ctx.team._id,
+        professionalId: ctx.actorId,
+        lastReadId: new Types.ObjectId(view.id),
+        at,
+      }),
     ]);
     for (const r of results) {
       if (r.status === 'rejected')
@@ -294,7 +303,6 @@ export class ChatService {
     ctx: MemberContext,
     messageId: Types.ObjectId,
     at: Date,
-    announce = true,
   ): Promise<ReadReceiptView> {
     const { ChatRead } = this.deps.models;
     const key = { teamId: ctx.team._id, professionalId: ctx.actorId };
@@ -320,7 +328,7 @@ export class ChatService {
       messageId: String(current?.lastReadId ?? messageId),
       at: (current?.at ?? at).toISOString(),
     };
-    if (changed && announce) {
+    if (changed) {
       // The member's other tabs (and "Mes ESCAP") follow too, even on a read-only team.
       this.deps.io
         .to([rooms.team(receipt.teamId), rooms.user(ctx.actor.id)])
