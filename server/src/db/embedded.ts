@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { DryMongoBinary, MongoMemoryReplSet } from 'mongodb-memory-server-core';
 import type { Logger } from '../logger.js';
 
 /**
@@ -56,6 +55,8 @@ async function tryMemoryServer(
   opts: SelectOptions,
   env: NodeJS.ProcessEnv,
 ): Promise<DatabaseServer | undefined> {
+  // Loaded only here: with MONGODB_URI (production) the process never holds it in memory.
+  const { DryMongoBinary, MongoMemoryReplSet } = await import('mongodb-memory-server-core');
   const mayDownload = env.EMBEDDED_MONGO_DOWNLOAD === '1';
   if (!mayDownload) {
     const binary =

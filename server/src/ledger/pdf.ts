@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import { CONTRIBUTION_LABELS } from '../../../shared/src/contributions.js';
 import { LEDGER_REASON_LABELS, type LedgerPeriodView } from '../../../shared/src/ledger.js';
 import { PROFESSION_LABELS } from '../../../shared/src/professions.js';
@@ -11,8 +10,14 @@ import type { IssuedStatement } from './service.js';
  * code, the address of the check page and the SHA-256 of the content as issued.
  * Only the standard Helvetica font is used: its encoding covers French accents, and amounts
  * are written "EUR" rather than with a symbol or narrow spaces it may not have.
+ * pdfkit (and its font tables, ~25 MB of memory) is loaded at the first statement, not at start:
+ * most instances never make one.
  */
-export function renderStatementPdf(statement: IssuedStatement, checkUrl: string): Promise<Buffer> {
+export async function renderStatementPdf(
+  statement: IssuedStatement,
+  checkUrl: string,
+): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
   const { view, code, issuedAt, digest } = statement;
   const tz = view.settings.timeZone;
   const dateTime = new Intl.DateTimeFormat('fr-FR', {

@@ -1,5 +1,5 @@
 import type { Model } from 'mongoose';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { notificationText, type NotificationView } from '../../../shared/src/notifications.js';
 import type { ProfessionalDoc } from '../auth/model.js';
 import { safeError, type Logger } from '../logger.js';
@@ -24,7 +24,8 @@ export interface EmailSettings {
  * address, no content) and dropped.
  */
 export class EmailSink implements NotificationSink {
-  private readonly transporter: Transporter;
+  /** Made at the first e-mail: nodemailer is loaded only by instances that send. */
+  private transporter: Promise<Transporter> | undefined;
   private readonly queue: { recipientId: string; view: NotificationView }[] = [];
   private running: Promise<void> | undefined;
   private closed = false;
@@ -33,15 +34,20 @@ export class EmailSink implements NotificationSink {
     private readonly settings: EmailSettings,
     private readonly Professional: Model<ProfessionalDoc>,
     private readonly logger: Logger,
-  ) {
+  ) {}
+
+  private transport(): Promise<Transporter> {
     // Bounded waits: an SMTP server that does not answer must not hold the queue for minutes
     // (nodemailer's defaults) nor delay shutdown.
-    this.transporter = nodemailer.createTransport({
-      url: settings.url,
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 30_000,
-    });
+    this.transporter ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        url: this.settings.url,
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 30_000,
+      }),
+    );
+    return this.transporter;
   }
 
   deliver(recipientId: string, view: NotificationView): void {
@@ -67,7 +73,7 @@ export class EmailSink implements NotificationSink {
     clearTimeout(timer);
     const dropped = this.queue.splice(0).length;
     if (dropped > 0) this.logger.warn({ dropped }, 'notification e-mails dropped at shutdown');
-    this.transporter.close();
+    if (this.transporter) (await this.transporter).close();
   }
 
   private async drain(): Promise<void> {
@@ -87,7 +93,8 @@ export class EmailSink implements NotificationSink {
   private async send(recipientId: string, view: NotificationView): Promise<void> {
     const to = await this.Professional.findById(recipientId).lean<ProfessionalDoc>();
     if (!to) return;
-    await this.transporter.sendMail({
+    const transporter = await this.transport();
+    await transporter.sendMail({
       from: this.settings.from,
       to: to.email,
       subject: `ESCAP : ${notificationText(view)}`,
