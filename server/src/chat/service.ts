@@ -306,12 +306,13 @@ export class ChatService {
   ): Promise<ReadReceiptView> {
     const { ChatRead } = this.deps.models;
     const key = { teamId: ctx.team._id, professionalId: ctx.actorId };
-    // No $max on every engine (database.md): a conditional update, else a first insert; a
-    // duplicate key then means a position already at or past this one.
-    const moved = await ChatRead.updateOne(
-      { ...key, lastReadId: { $lt: messageId } },
-      { $set: { lastReadId: messageId, at } },
-    );
+    // No $max on every engine (database.md): a conditional update, else a first insert.
+    const forward = () =>
+      ChatRead.updateOne(
+        { ...key, lastReadId: { $lt: messageId } },
+        { $set: { lastReadId: messageId, at } },
+      );
+    const moved = await forward();
     let changed = moved.modifiedCount > 0;
     if (moved.matchedCount === 0) {
       try {
@@ -319,6 +320,9 @@ export class ChatService {
         changed = true;
       } catch (err) {
         if (!isDuplicate(err)) throw err;
+        // Another write created the first position meanwhile (another tab, or the grouped
+        // position of a send), maybe an older one: move it forward if it is behind.
+        changed = (await forward()).modifiedCount > 0;
       }
     }
     const current = changed ? { lastReadId: messageId, at } : await ChatRead.findOne(key).lean();
