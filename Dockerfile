@@ -20,4 +20,5 @@ COPY --from=build /app/client/dist ./client/dist
 ENV CLIENT_DIST=client/dist
 USER node
 EXPOSE 3000
-CMD ["node", "--enable-source-maps", "server/dist/main.mjs"]
+# The same flags as scripts/node-flags.mjs (why: there).
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=2", "server/dist/main.mjs"]

@@ -4,6 +4,7 @@ import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from './node-flags.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'client', 'dist', 'index.html');
@@ -41,7 +42,7 @@ buildIfStale(serverBundle, ['server/src', 'shared/src'], 'Building the server…
   path.join(root, 'scripts', 'build-server.mjs'),
 ]);
 
-const server = spawn(process.execPath, ['--enable-source-maps', serverBundle], {
+const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, serverBundle], {
   cwd: root,
   stdio: 'inherit',
   env: { CLIENT_DIST: 'client/dist', ...process.env },

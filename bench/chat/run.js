@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { SERVER_NODE_FLAGS } from '../../scripts/node-flags.mjs';
 import { summarize } from '../lib/stats.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -66,7 +67,7 @@ function startServer(roster) {
   const port = 4700 + Math.floor(Math.random() * 1000);
   const child = spawn(
     process.execPath,
-    ['--enable-source-maps', path.join(here, '..', '.build', 'escap-server.mjs')],
+    [...SERVER_NODE_FLAGS, path.join(here, '..', '.build', 'escap-server.mjs')],
     {
       env: {
         ...process.env,

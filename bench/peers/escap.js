@@ -4,16 +4,17 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
+import { SERVER_NODE_FLAGS } from '../../scripts/node-flags.mjs';
 
 export const name = 'escap';
 export const kind = 'yjs';
 export const versions = ['socket.io', 'socket.io-client', 'mongoose'];
 export const server = {
   // The bundle `npm run bench:notes` builds first (scripts/build-server.mjs --bench): plain
-  // Node, as in production, not the TypeScript sources through tsx.
+  // Node with the production flags, not the TypeScript sources through tsx.
   argv: [
     process.execPath,
-    '--enable-source-maps',
+    ...SERVER_NODE_FLAGS,
     fileURLToPath(new URL('../.build/escap-server.mjs', import.meta.url)),
   ],
   env: { LOG_LEVEL: 'silent' },
