@@ -48,8 +48,6 @@ export interface Dataset {
     message: number;
     task: number;
     total: number;
-    firstAt: Date;
-    lastAt: Date;
   }[];
 }
 
@@ -134,7 +132,6 @@ export function generate(scale: Scale, year: number, seed = 1): Dataset {
     if (total === 0) return;
     const note = int(total + 1);
     const message = int(total - note + 1);
-    const firstAt = new Date(start.getTime() + int(span / 2));
     counters.push({
       _id: new Types.ObjectId(),
       professionalId: m.professionalId,
@@ -144,8 +141,6 @@ export function generate(scale: Scale, year: number, seed = 1): Dataset {
       message,
       task: total - note - message,
       total,
-      firstAt,
-      lastAt: new Date(firstAt.getTime() + int(span / 2)),
     });
   });
   return { year, professionals, teams, memberships, events, counters };

@@ -6,6 +6,8 @@ const { ObjectId } = Schema.Types;
  * Per-member, per-year contribution counters: the participation ledger reads these, never the
  * raw messages, tasks or note edits, so its cost does not grow with the number of
  * contributions. Each contribution increments its row as it happens (an upsert with $inc).
+ * No times are kept: the ledger asks only whether and how much a member contributed in a year,
+ * and one statement per counter is what a busy conversation can afford.
  */
 const contributionCounterSchema = new Schema(
   {
@@ -17,8 +19,6 @@ const contributionCounterSchema = new Schema(
     message: { type: Number, default: 0 },
     task: { type: Number, default: 0 },
     total: { type: Number, default: 0 },
-    firstAt: { type: Date, required: true },
-    lastAt: { type: Date, required: true },
   },
   { versionKey: false },
 );

@@ -55,53 +55,41 @@ export class Contributions {
     return this.Counter.find({ professionalId: new Types.ObjectId(professionalId), year }).lean();
   }
 
-  /** One entry per counter: the counts added up, the earliest and latest times. */
+  /** One entry per counter: the counts added up. */
   private coalesce(items: ContributionInput[]): Pending[] {
     const byCounter = new Map<string, Pending>();
     for (const item of items) {
       const filter = this.key(item.teamId, item.professionalId, item.at);
       const id = `${String(filter.professionalId)}|${String(filter.teamId)}|${filter.year}`;
       const count = item.count ?? 1;
-      const entry = byCounter.get(id);
-      if (!entry) {
-        byCounter.set(id, {
-          filter,
-          inc: { [item.kind]: count, total: count },
-          first: item.at,
-          last: item.at,
-        });
-        continue;
-      }
+      const entry = byCounter.get(id) ?? { filter, inc: {} };
+      byCounter.set(id, entry);
       entry.inc[item.kind] = (entry.inc[item.kind] ?? 0) + count;
       entry.inc.total = (entry.inc.total ?? 0) + count;
-      if (item.at < entry.first) entry.first = item.at;
-      if (item.at > entry.last) entry.last = item.at;
     }
     return [...byCounter.values()];
   }
 
   /**
-   * Per counter: the upsert, then the two conditional widenings of its first/last times
-   * ($min/$max would do it in one statement, but not every engine we run on has them,
-   * database.md), in one ordered bulk write. If an upsert loses an insert race with another
-   * instance (duplicate key), the counters before it are written; the rest are written one by
-   * one, the losing upsert as a plain update.
+   * One upsert per counter, in one ordered bulk write. If an upsert loses an insert race with
+   * another instance (duplicate key), the counters before it are written; the rest are written
+   * one by one, the losing upsert again as a plain update of the row the other side created.
    */
   private async write(entries: Pending[]): Promise<void> {
     try {
       await this.Counter.bulkWrite(
-        entries.flatMap((e) => opsFor(e)),
+        entries.map((e) => opFor(e)),
         { ordered: true },
       );
     } catch (err) {
       const failed = (err as { writeErrors?: { index: number }[] }).writeErrors?.[0];
       if ((err as { code?: number }).code !== 11000 || !failed) throw err;
-      for (const entry of entries.slice(Math.floor(failed.index / 3))) {
+      for (const entry of entries.slice(failed.index)) {
         try {
-          await this.Counter.bulkWrite(opsFor(entry), { ordered: true });
+          await this.Counter.bulkWrite([opFor(entry)], { ordered: true });
         } catch (again) {
           if ((again as { code?: number }).code !== 11000) throw again;
-          await this.Counter.bulkWrite(opsFor(entry, false), { ordered: true });
+          await this.Counter.bulkWrite([opFor(entry, false)], { ordered: true });
         }
       }
     }
@@ -119,30 +107,8 @@ export class Contributions {
 interface Pending {
   filter: { professionalId: Types.ObjectId; teamId: Types.ObjectId; year: number };
   inc: Partial<Record<ContributionKind | 'total', number>>;
-  first: Date;
-  last: Date;
 }
 
-function opsFor({ filter, inc, first, last }: Pending, upsert = true) {
-  return [
-    {
-      updateOne: {
-        filter,
-        update: { $inc: inc, $setOnInsert: { firstAt: first, lastAt: last } },
-        upsert,
-      },
-    },
-    {
-      updateOne: {
-        filter: { ...filter, lastAt: { $lt: last } },
-        update: { $set: { lastAt: last } },
-      },
-    },
-    {
-      updateOne: {
-        filter: { ...filter, firstAt: { $gt: first } },
-        update: { $set: { firstAt: first } },
-      },
-    },
-  ];
+function opFor({ filter, inc }: Pending, upsert = true) {
+  return { updateOne: { filter, update: { $inc: inc }, upsert } };
 }
