@@ -21,4 +21,4 @@ ENV CLIENT_DIST=client/dist
 USER node
 EXPOSE 3000
 # The same flags as scripts/node-flags.mjs (why: there).
-CMD ["node", "--enable-source-maps", "--max-semi-space-size=2", "server/dist/main.mjs"]
+CMD ["node", "--enable-source-maps", "server/dist/main.mjs"]
