@@ -67,9 +67,9 @@ export interface ClientToServerEvents {
     payload: NoteAddress & { message: Uint8Array },
     ack: (result: Ack<NoteJoinView>) => void,
   ) => void;
-  /** A local edit; acknowledged only once it is stored in the database. */
+  /** A local edit (base64, or bytes); acknowledged only once it is stored in the database. */
   'note:update': (
-    payload: NoteAddress & { update: Uint8Array },
+    payload: NoteAddress & { update: string | Uint8Array },
     ack: (result: Ack<{ stored: true }>) => void,
   ) => void;
   /**
@@ -86,6 +86,6 @@ export interface ClientToServerEvents {
     payload: { teamId: string; messageId: string },
     ack: (result: Ack<ReadReceiptView>) => void,
   ) => void;
-  'note:awareness': (payload: NoteAddress & { update: Uint8Array }) => void;
+  'note:awareness': (payload: NoteAddress & { update: string | Uint8Array }) => void;
   'note:leave': (address: NoteAddress) => void;
 }

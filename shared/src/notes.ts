@@ -24,6 +24,20 @@ const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, {
   error: 'Données binaires attendues.',
 });
 
+/**
+ * Edits and awareness travel as base64 text both ways (see `encodeRelay`): the app's provider
+ * sends text, one WebSocket frame per edit; raw bytes are still accepted (a tab opened before an
+ * upgrade). Strict base64, so that stray characters are an error rather than silently skipped.
+ */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const clientBytes = z.union([
+  bytes,
+  z
+    .string()
+    .regex(BASE64)
+    .transform((text) => fromBase64(text)),
+]);
+
 export const noteAddressSchema = z.strictObject({
   teamId: z.string().regex(/^[a-f\d]{24}$/i),
   doc: z.enum(NOTE_DOCS),
@@ -33,9 +47,9 @@ export type NoteAddress = z.output<typeof noteAddressSchema>;
 /** Opening a document: the client's y-protocols sync step 1. */
 export const noteJoinSchema = noteAddressSchema.extend({ message: bytes });
 /** A Yjs update for one document. */
-export const noteUpdateSchema = noteAddressSchema.extend({ update: bytes });
+export const noteUpdateSchema = noteAddressSchema.extend({ update: clientBytes });
 /** A y-protocols awareness update for one document. */
-export const noteAwarenessSchema = noteAddressSchema.extend({ update: bytes });
+export const noteAwarenessSchema = noteAddressSchema.extend({ update: clientBytes });
 
 export const createVersionSchema = z.strictObject({
   name: z
@@ -49,10 +63,11 @@ export const noteRoom = (a: NoteAddress) => `note:${a.teamId}:${a.doc}`;
 export const noteDocId = (a: NoteAddress) => `${a.teamId}:${a.doc}`;
 
 /**
- * Relayed edits and awareness go from the server to the members as base64 text. socket.io
- * sends a binary payload as two WebSocket frames (a header, then the attachment) and each
- * receiver reassembles them; one text frame halves the frames of a fan-out. Measured with 200
- * clients on one room: p50 10 → 5 ms, p99 49 → 20 ms (bench/REPORT.md).
+ * Edits and awareness go as base64 text, from the server to the members and from the members to
+ * the server. socket.io sends a binary payload as two WebSocket frames (a header, then the
+ * attachment) and the receiver reassembles them; one text frame halves the frames. Measured
+ * on the server's relay with 200 clients on one room: p50 10 → 5 ms, p99 49 → 20 ms
+ * (bench/REPORT.md).
  */
 export const encodeRelay = (bytes: Uint8Array): string => toBase64(bytes);
 export const decodeRelay = (text: string): Uint8Array => fromBase64(text);

@@ -3,7 +3,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack } from '../../shared/src/errors.js';
-import { decodeRelay, NOTE_FRAGMENT } from '../../shared/src/notes.js';
+import { decodeRelay, encodeRelay, NOTE_FRAGMENT } from '../../shared/src/notes.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { openNote, waitFor } from '../helpers/notes.js';
 import {
@@ -64,6 +64,10 @@ describe('notes: limits', () => {
       ok: false,
       error: { code: 'update_too_large' },
     });
+    // The same as base64 text, as the app's provider sends it: the same refusal.
+    expect(
+      await writer.emit('note:update', { ...writer.address, update: encodeRelay(big) }),
+    ).toMatchObject({ ok: false, error: { code: 'update_too_large' } });
     expect((await storedPieces(limited.db, team.id)).updates).toHaveLength(1);
     expect(other.live.received.filter((r) => r.event === 'note:update')).toEqual([]);
     // Far past the socket's message limit the connection is dropped; the others go on.
@@ -275,7 +279,9 @@ describe('notes: fuzz', () => {
       [null, 'invalid_update'],
       [[address, valid], 'invalid_update'],
       [{ ...address }, 'invalid_update'],
-      [{ ...address, update: Buffer.from(valid).toString('base64') }, 'invalid_update'],
+      [{ ...address, update: `${Buffer.from(valid).toString('base64')}!` }, 'invalid_update'],
+      [{ ...address, update: Buffer.from(valid).toString('base64').slice(1) }, 'invalid_update'],
+      [{ ...address, update: '' }, 'invalid_update'],
       [{ ...address, update: 42 }, 'invalid_update'],
       [{ ...address, update: { nested: { deeper: [1, 2] } } }, 'invalid_update'],
       [{ ...address, update: [...valid] }, 'invalid_update'],

@@ -52,8 +52,9 @@ export function createSocketServer(
 ): AppServer {
   const io: AppServer = new Server(httpServer, {
     serveClient: false,
-    // The largest message is a note edit: its limit plus room for the envelope.
-    maxHttpBufferSize: maxMessageBytes + 64 * 1024,
+    // The largest message is a note edit, sent as base64 (4 characters per 3 bytes): its limit
+    // so encoded, plus room for the envelope.
+    maxHttpBufferSize: Math.ceil(maxMessageBytes / 3) * 4 + 64 * 1024,
   });
 
   io.use((socket, next) => {

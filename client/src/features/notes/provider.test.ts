@@ -5,7 +5,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Ack, ErrorCode } from '../../../../shared/src/errors.js';
-import { encodeRelay } from '../../../../shared/src/notes.js';
+import { decodeRelay, encodeRelay } from '../../../../shared/src/notes.js';
 import type { NoteJoinView } from '../../../../shared/src/views.js';
 import { NoteProvider, type NoteSocket } from './provider.js';
 
@@ -101,7 +101,8 @@ function sentAwareness(socket: FakeSocket): Array<{ client: number; clock: numbe
   const out: Array<{ client: number; clock: number }> = [];
   for (const { event, payload } of socket.sent) {
     if (event !== 'note:awareness') continue;
-    const decoder = decoding.createDecoder(payload.update as Uint8Array);
+    // Sent as base64 text (one WebSocket frame).
+    const decoder = decoding.createDecoder(decodeRelay(payload.update as string));
     const count = decoding.readVarUint(decoder);
     for (let i = 0; i < count; i++) {
       const client = decoding.readVarUint(decoder);

@@ -6,7 +6,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Ack, ErrorCode } from '../../../../shared/src/errors.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../../../shared/src/events.js';
-import { decodeRelay, type NoteAddress } from '../../../../shared/src/notes.js';
+import { decodeRelay, encodeRelay, type NoteAddress } from '../../../../shared/src/notes.js';
 import type { NoteJoinView } from '../../../../shared/src/views.js';
 
 /** The part of a socket.io client the provider uses (browser and Node tests alike). */
@@ -194,32 +194,36 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
     this.refreshStatus();
     this.socket
       .timeout(UPDATE_ACK_TIMEOUT_MS)
-      .emit('note:update', { ...this.address, update }, (err, result: Ack<{ stored: true }>) => {
-        if (this.destroyed) return;
-        this.unacked = Math.max(0, this.unacked - 1);
-        if (err) {
-          // Slow, not refused: stopping here (as a refusal does) would hold back every edit
-          // until a re-join, and a crowd of re-joins is what makes a slow server slower. The
-          // re-sync runs alongside and sends whatever the server turns out to lack.
-          this.unconfirmed = true;
-          if (this.socket.connected) this.scheduleResync();
-        } else if (result.ok) {
-          this.refusals = 0;
-        } else {
-          if (result.error.code === 'read_only' || result.error.code === 'team_closed') {
-            this.readOnly = true;
-          } else if (result.error.code !== 'not_joined') {
-            this.error = result.error;
-            this.refusals += 1;
+      .emit(
+        'note:update',
+        { ...this.address, update: encodeRelay(update) },
+        (err, result: Ack<{ stored: true }>) => {
+          if (this.destroyed) return;
+          this.unacked = Math.max(0, this.unacked - 1);
+          if (err) {
+            // Slow, not refused: stopping here (as a refusal does) would hold back every edit
+            // until a re-join, and a crowd of re-joins is what makes a slow server slower. The
+            // re-sync runs alongside and sends whatever the server turns out to lack.
+            this.unconfirmed = true;
+            if (this.socket.connected) this.scheduleResync();
+          } else if (result.ok) {
+            this.refusals = 0;
+          } else {
+            if (result.error.code === 'read_only' || result.error.code === 'team_closed') {
+              this.readOnly = true;
+            } else if (result.error.code !== 'not_joined') {
+              this.error = result.error;
+              this.refusals += 1;
+            }
+            // Not stored: the next sync sends whatever the server still lacks, unless the same
+            // content keeps being refused (each attempt would also be another join).
+            this.joined = false;
+            if (this.refusals >= MAX_REFUSALS) this.halted = true;
+            else this.scheduleResync();
           }
-          // Not stored: the next sync sends whatever the server still lacks, unless the same
-          // content keeps being refused (each attempt would also be another join).
-          this.joined = false;
-          if (this.refusals >= MAX_REFUSALS) this.halted = true;
-          else this.scheduleResync();
-        }
-        this.refreshStatus();
-      });
+          this.refreshStatus();
+        },
+      );
   }
 
   private scheduleResync(delay = RESYNC_DELAY_MS): void {
@@ -245,7 +249,7 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
   private sendAwareness(clients: number[]): void {
     if (!this.joined) return;
     const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients);
-    this.socket.emit('note:awareness', { ...this.address, update });
+    this.socket.emit('note:awareness', { ...this.address, update: encodeRelay(update) });
   }
 
   private readonly onLocalUpdate = (update: Uint8Array, origin: unknown): void => {
