@@ -1,4 +1,5 @@
 import type { Model, Types } from 'mongoose';
+import { bulkUpsert } from '../db/bulk-upsert.js';
 import { GroupCommit } from '../db/group-commit.js';
 import type { ChatReadDoc } from './model.js';
 
@@ -8,8 +9,6 @@ export interface ReadPosition {
   lastReadId: Types.ObjectId;
   at: Date;
 }
-
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
 /**
  * The authors' own read positions on send. Every stored message moves its author's position,
@@ -30,29 +29,9 @@ export class AuthorReads {
     return this.writes.push(position);
   }
 
-  /**
-   * One ordered bulk write, two operations per member (see `opsFor`). If a first insert loses
-   * a race with another instance or with `markRead` (duplicate key), the entries before it are
-   * written; the rest are written one by one, the losing insert retried as a plain update.
-   */
-  private async write(entries: ReadPosition[]): Promise<void> {
-    try {
-      await this.ChatRead.bulkWrite(
-        entries.flatMap((e) => opsFor(e)),
-        { ordered: true },
-      );
-    } catch (err) {
-      const failed = (err as { writeErrors?: { index: number }[] }).writeErrors?.[0];
-      if (!isDuplicate(err) || !failed) throw err;
-      for (const entry of entries.slice(Math.floor(failed.index / 2))) {
-        try {
-          await this.ChatRead.bulkWrite(opsFor(entry), { ordered: true });
-        } catch (again) {
-          if (!isDuplicate(again)) throw again;
-          await this.ChatRead.bulkWrite(opsFor(entry, false), { ordered: true });
-        }
-      }
-    }
+  /** One ordered bulk write, two operations per member (see `opsFor`; races: `bulkUpsert`). */
+  private write(entries: ReadPosition[]): Promise<void> {
+    return bulkUpsert(this.ChatRead, entries, opsFor);
   }
 }
 
@@ -73,7 +52,7 @@ function coalesce(batch: ReadPosition[]): ReadPosition[] {
  * insert (a no-op once the member has one), then a conditional update moves an existing
  * position forward only.
  */
-function opsFor({ teamId, professionalId, lastReadId, at }: ReadPosition, upsert = true) {
+function opsFor({ teamId, professionalId, lastReadId, at }: ReadPosition, upsert: boolean) {
   const key = { teamId, professionalId };
   const forward = {
     updateOne: {

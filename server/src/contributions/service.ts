@@ -1,6 +1,7 @@
 import { Types, type Model } from 'mongoose';
 import type { ContributionKind } from '../../../shared/src/contributions.js';
 import { yearOf } from '../../../shared/src/time.js';
+import { bulkUpsert } from '../db/bulk-upsert.js';
 import { GroupCommit } from '../db/group-commit.js';
 import type { ContributionCounterDoc } from './model.js';
 
@@ -70,29 +71,9 @@ export class Contributions {
     return [...byCounter.values()];
   }
 
-  /**
-   * One upsert per counter, in one ordered bulk write. If an upsert loses an insert race with
-   * another instance (duplicate key), the counters before it are written; the rest are written
-   * one by one, the losing upsert again as a plain update of the row the other side created.
-   */
-  private async write(entries: Pending[]): Promise<void> {
-    try {
-      await this.Counter.bulkWrite(
-        entries.map((e) => opFor(e)),
-        { ordered: true },
-      );
-    } catch (err) {
-      const failed = (err as { writeErrors?: { index: number }[] }).writeErrors?.[0];
-      if ((err as { code?: number }).code !== 11000 || !failed) throw err;
-      for (const entry of entries.slice(failed.index)) {
-        try {
-          await this.Counter.bulkWrite([opFor(entry)], { ordered: true });
-        } catch (again) {
-          if ((again as { code?: number }).code !== 11000) throw again;
-          await this.Counter.bulkWrite([opFor(entry, false)], { ordered: true });
-        }
-      }
-    }
+  /** One upsert per counter, in one ordered bulk write (insert races: see `bulkUpsert`). */
+  private write(entries: Pending[]): Promise<void> {
+    return bulkUpsert(this.Counter, entries, (entry, upsert) => [opFor(entry, upsert)]);
   }
 
   private key(teamId: Id, professionalId: Id, at: Date) {
@@ -109,6 +90,6 @@ interface Pending {
   inc: Partial<Record<ContributionKind | 'total', number>>;
 }
 
-function opFor({ filter, inc }: Pending, upsert = true) {
+function opFor({ filter, inc }: Pending, upsert: boolean) {
   return { updateOne: { filter, update: { $inc: inc }, upsert } };
 }
