@@ -35,7 +35,7 @@ const clientBytes = z.union([
   z
     .string()
     .regex(BASE64)
-    .transform((text) => fromBase64(text)),
+    .transform((text) => decodeRelay(text)),
 ]);
 
 export const noteAddressSchema = z.strictObject({

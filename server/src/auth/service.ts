@@ -8,6 +8,7 @@ import {
   type SignUp,
 } from '../../../shared/src/schemas/auth.js';
 import { normalizeRpps, RPPS_PATTERN } from '../../../shared/src/ids.js';
+import { isDuplicateKey } from '../db/errors.js';
 import { AppError, conflict } from '../http/errors.js';
 import type { AuthModels, ProfessionalDoc } from './model.js';
 import type { LoginThrottle } from './throttle.js';
@@ -144,7 +145,7 @@ export function normalizeIdentifier(identifier: string): string {
 /** Maps a unique-index violation to the field it concerns. */
 function duplicateError(err: unknown): AppError | undefined {
   const e = err as { code?: number; keyPattern?: Record<string, unknown>; message?: string };
-  if (e?.code !== 11000) return undefined;
+  if (!isDuplicateKey(err)) return undefined;
   const key = e.keyPattern
     ? Object.keys(e.keyPattern)[0]
     : /index: (\w+)_1/.exec(e.message ?? '')?.[1];

@@ -1,4 +1,5 @@
 import type { Model } from 'mongoose';
+import { isDuplicateKey } from '../db/errors.js';
 import { AppError } from '../http/errors.js';
 import type { LoginAttemptDoc } from './model.js';
 
@@ -97,7 +98,7 @@ export class LoginThrottle {
         return doc;
       } catch (err) {
         // Two concurrent upserts of a new key: one wins, the other retries as an update.
-        if (attempt === 0 && (err as { code?: number }).code === 11000) continue;
+        if (attempt === 0 && isDuplicateKey(err)) continue;
         throw err;
       }
     }

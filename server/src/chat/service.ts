@@ -12,6 +12,7 @@ import {
 import type { Professional } from '../../../shared/src/schemas/auth.js';
 import type { ProfessionalRef } from '../../../shared/src/views.js';
 import type { ProfessionalDoc } from '../auth/model.js';
+import { isDuplicateKey } from '../db/errors.js';
 import { GroupCommit } from '../db/group-commit.js';
 import type { Contributions } from '../contributions/service.js';
 import { AppError, notFound } from '../http/errors.js';
@@ -38,7 +39,6 @@ export interface ChatServiceDeps {
   now?: () => Date;
 }
 
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 const toError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
 
 interface Outcome {
@@ -164,7 +164,7 @@ export class ChatService {
       await Message.create(doc);
       return { doc, created: true };
     } catch (err) {
-      if (!isDuplicate(err)) throw err;
+      if (!isDuplicateKey(err)) throw err;
       // The same send arrived twice at once: the other insert won, answer its message.
       const winner = await Message.findOne({
         teamId: doc.teamId,
@@ -319,7 +319,7 @@ export class ChatService {
         await ChatRead.create({ ...key, lastReadId: messageId, at });
         changed = true;
       } catch (err) {
-        if (!isDuplicate(err)) throw err;
+        if (!isDuplicateKey(err)) throw err;
         // Another write created the first position meanwhile (another tab, or the grouped
         // position of a send), maybe an older one: move it forward if it is behind.
         changed = (await forward()).modifiedCount > 0;

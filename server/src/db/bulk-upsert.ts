@@ -1,4 +1,4 @@
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+import { isDuplicateKey } from './errors.js';
 
 /**
  * Writes grouped entries (counters, read positions) as one ordered bulk write of each entry's
@@ -20,7 +20,7 @@ export async function bulkUpsert<E, Op>(
     await model.bulkWrite(perEntry.flat(), { ordered: true });
   } catch (err) {
     const failed = (err as { writeErrors?: { index: number }[] }).writeErrors?.[0];
-    if (!isDuplicate(err) || !failed) throw err;
+    if (!isDuplicateKey(err) || !failed) throw err;
     // The entry holding the failed operation: the first whose operations reach past its index.
     let first = 0;
     let end = perEntry[0]!.length;
@@ -29,7 +29,7 @@ export async function bulkUpsert<E, Op>(
       try {
         await model.bulkWrite(ops(entry, true), { ordered: true });
       } catch (again) {
-        if (!isDuplicate(again)) throw again;
+        if (!isDuplicateKey(again)) throw again;
         await model.bulkWrite(ops(entry, false), { ordered: true });
       }
     }

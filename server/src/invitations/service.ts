@@ -8,6 +8,7 @@ import type {
 import type { ProfessionalDoc } from '../auth/model.js';
 import { hashToken, newSessionToken } from '../auth/tokens.js';
 import type { AuditLog } from '../audit/service.js';
+import { isDuplicateKey } from '../db/errors.js';
 import { AppError, notFound } from '../http/errors.js';
 import {
   parseObjectId,
@@ -107,8 +108,7 @@ export class InvitationService {
       });
       doc = created.toObject();
     } catch (err) {
-      if ((err as { code?: number }).code === 11000)
-        throw new AppError('already_invited', 409, { field: 'invitee' });
+      if (isDuplicateKey(err)) throw new AppError('already_invited', 409, { field: 'invitee' });
       throw err;
     }
     const ref = await loadRefs(this.deps.Professional, [doc.invitedBy, doc.professionalId]);

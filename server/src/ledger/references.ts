@@ -1,8 +1,7 @@
 import type { Model, Types } from 'mongoose';
+import { isDuplicateKey } from '../db/errors.js';
 import { newReference } from './codes.js';
 import type { LedgerReferenceDoc } from './model.js';
-
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
 /**
  * The pseudonymous references of these teams, drawn and stored on first use. Two first uses at
@@ -24,7 +23,7 @@ export async function referencesFor(
         await LedgerReference.create({ _id: id, reference });
         refs.set(String(id), reference);
       } catch (err) {
-        if (!isDuplicate(err)) throw err;
+        if (!isDuplicateKey(err)) throw err;
         // Either another request drew this team's reference first, or (40 random bits, so
         // hardly ever) the reference is taken: read, and draw again if still missing.
         const existing = await LedgerReference.findById(id).lean();

@@ -16,6 +16,7 @@ import type { Professional } from '../../../shared/src/schemas/auth.js';
 import { yearBounds, yearOf } from '../../../shared/src/time.js';
 import type { ProfessionalDoc } from '../auth/model.js';
 import type { ContributionCounterDoc } from '../contributions/model.js';
+import { isDuplicateKey } from '../db/errors.js';
 import { AppError } from '../http/errors.js';
 import type { TeamModels } from '../teams/model.js';
 import { newStatementCode, normaliseStatementCode } from './codes.js';
@@ -44,8 +45,6 @@ export interface IssuedStatement {
 
 const periodViews = (periods: LedgerPeriod[]): LedgerPeriodView[] =>
   periods.map((p) => ({ from: p.from.toISOString(), to: p.to.toISOString() }));
-
-const duplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
 /**
  * The participation ledger of the signed-in professional (house style 9: every method takes
@@ -171,7 +170,7 @@ export class LedgerService {
         return { statement, document };
       } catch (err) {
         // 80 random bits: a taken code is next to impossible, but never reuse one.
-        if (!duplicate(err)) throw err;
+        if (!isDuplicateKey(err)) throw err;
       }
     }
     throw new Error('could not draw a statement code');

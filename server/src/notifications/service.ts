@@ -5,6 +5,7 @@ import type {
   NotificationView,
 } from '../../../shared/src/notifications.js';
 import type { ProfessionalDoc } from '../auth/model.js';
+import { isDuplicateKey } from '../db/errors.js';
 import { notFound } from '../http/errors.js';
 import { safeError, type Logger } from '../logger.js';
 import { rooms, type AppServer } from '../realtime/io.js';
@@ -182,14 +183,14 @@ export class Notifications {
       await this.deps.Notification.insertMany(docs);
       return docs;
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
       const stored: T[] = [];
       for (const doc of docs) {
         try {
           await this.deps.Notification.create(doc);
           stored.push(doc);
         } catch (e) {
-          if ((e as { code?: number }).code !== 11000) throw e;
+          if (!isDuplicateKey(e)) throw e;
         }
       }
       return stored;

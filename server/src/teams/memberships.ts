@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { isDuplicateKey } from '../db/errors.js';
 import { AppError } from '../http/errors.js';
 import type { TeamModels } from './model.js';
 
@@ -19,7 +20,7 @@ export async function addMember(
       leftAt: null,
     });
   } catch (err) {
-    if ((err as { code?: number }).code === 11000) throw new AppError('already_member', 409);
+    if (isDuplicateKey(err)) throw new AppError('already_member', 409);
     throw err;
   }
 }
