@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   );
 
   const dbName = `escap_bench_ledger_${randomBytes(4).toString('hex')}`;
-  const db = await openConnection(server.uri, { dbName, engine: server.engine });
+  const db = await openConnection(server.uri, { dbName });
   try {
     const auth = registerAuthModels(db);
     const teams = registerTeamModels(db);

@@ -70,7 +70,7 @@ const config = parseConfig({
   SESSION_SECRET: process.env.SESSION_SECRET ?? randomBytes(32).toString('hex'),
   DEMO_DATA: 'false',
 });
-const db = await openConnection(database.uri, { dbName, engine: database.engine });
+const db = await openConnection(database.uri, { dbName });
 const app = await createApp({ config, db, logger, engine: database.engine });
 
 const seeded = await seed(db, roster);

@@ -68,6 +68,8 @@ export interface AppDeps {
   /** Which database engine backs `db`, reported by /api/health. */
   engine?: string;
   throttle?: ThrottlePolicy;
+  /** The app's clock: every service reads the time from it (tests move it across a year). */
+  clock?: () => Date;
 }
 
 export interface App {
@@ -94,12 +96,14 @@ export async function createApp({
   logger,
   engine = 'mongodb',
   throttle,
+  clock = () => new Date(),
 }: AppDeps): Promise<App> {
+  const now = clock;
   const models = registerAuthModels(db);
   const teamModels = registerTeamModels(db);
   const Invitation = registerInvitationModel(db);
   const noteModels = registerNoteModels(db);
-  const audit = new AuditLog(registerAuditModel(db));
+  const audit = new AuditLog(registerAuditModel(db), now);
   const contributions = new Contributions(registerContributionModel(db), config.ledger.timeZone);
   const ledgerModels = registerLedgerModels(db);
   const Notification = registerNotificationModel(db);
@@ -142,6 +146,7 @@ export async function createApp({
   );
   const live = new TeamLive(io);
   const notifications = new Notifications({
+    now,
     Notification,
     Professional: models.Professional,
     Membership: teamModels.Membership,
@@ -153,9 +158,10 @@ export async function createApp({
     ? new EmailSink({ ...config.smtp, publicUrl: config.publicUrl }, models.Professional, logger)
     : undefined;
   if (email) notifications.addSink(email);
-  const notices = new TeamNotices({ models: teamModels, notifications });
+  const notices = new TeamNotices({ models: teamModels, notifications, now });
   observeStatusChanges(teamModels, notices.statusChanged);
   const invitations = new InvitationService({
+    now,
     models: teamModels,
     Invitation,
     Professional: models.Professional,
@@ -165,6 +171,7 @@ export async function createApp({
     ttlMs: config.invitationTtlMs,
   });
   const teamDeps = {
+    now,
     models: teamModels,
     Professional: models.Professional,
     Invitation,
@@ -178,6 +185,7 @@ export async function createApp({
   const teams = new TeamService(teamDeps);
   const lifecycle = new TeamLifecycle(teamDeps, teams);
   const tasks = new TaskService({
+    now,
     Task,
     models: teamModels,
     Professional: models.Professional,
@@ -193,6 +201,7 @@ export async function createApp({
     idleMs: 30_000,
   });
   const notes = new NoteService({
+    now,
     models: noteModels,
     Professional: models.Professional,
     teams,
@@ -202,6 +211,7 @@ export async function createApp({
     contributions,
   });
   const chat = new ChatService({
+    now,
     models: chatModels,
     teamModels,
     Professional: models.Professional,
@@ -231,6 +241,7 @@ export async function createApp({
     : undefined;
 
   const ledger = new LedgerService({
+    now,
     teams: teamModels,
     Counter: db.model<ContributionCounterDoc>('ContributionCounter'),
     Professional: models.Professional,

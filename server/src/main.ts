@@ -1,6 +1,7 @@
 import { ConfigError, parseConfig } from './config.js';
 import { createApp } from './app.js';
 import { openConnection } from './db/connection.js';
+import { describeEngine } from './db/engine.js';
 import { startDatabase } from './db/embedded.js';
 import { seedDemo } from './demo/seed.js';
 import { createLogger } from './logger.js';
@@ -30,8 +31,8 @@ async function main(): Promise<void> {
   logger.info({ engine: database.engine, durable: database.durable }, 'database selected');
   const db = await openConnection(database.uri, {
     dbName: config.mongodbUri ? undefined : 'escap',
-    engine: database.engine,
   });
+  logger.info(describeEngine(db), 'database engine');
 
   const app = await createApp({ config, db, logger, engine: database.engine });
   if (config.demoData) await seedDemo(db, app.services, logger);

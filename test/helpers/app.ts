@@ -37,7 +37,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const dbName = options.dbName ?? `escap_test_${randomBytes(6).toString('hex')}`;
-  const db = await openConnection(inject('mongoUri'), { dbName, engine: inject('mongoEngine') });
+  const db = await openConnection(inject('mongoUri'), { dbName });
   const logger = createLogger(config.logLevel, false);
   const app = await createApp({
     config,

@@ -90,7 +90,7 @@ async function killServer(): Promise<void> {
 }
 
 beforeAll(async () => {
-  db = await openConnection(inject('mongoUri'), { dbName, engine: inject('mongoEngine') });
+  db = await openConnection(inject('mongoUri'), { dbName });
   port = await freePort();
   await startServer();
 }, 60_000);

@@ -151,7 +151,6 @@ describe('NoteStore (against the database)', () => {
   beforeAll(async () => {
     conn = await openConnection(inject('mongoUri'), {
       dbName: `escap_store_${randomBytes(6).toString('hex')}`,
-      engine: inject('mongoEngine'),
     });
     models = registerNoteModels(conn);
   });

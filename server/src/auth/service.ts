@@ -99,7 +99,7 @@ export class AuthService {
     const ok = await verify(credential?.passwordHash ?? (await this.dummyHash), input.password);
     if (!professional || !credential || !ok) {
       await this.deps.throttle.recordFailure(identifier, ip);
-      throw new AppError('invalid_credentials', 401);
+      throw new AppError('invalid_credentials');
     }
     await this.deps.throttle.recordSuccess(identifier, ip);
     return this.openSession(professional);

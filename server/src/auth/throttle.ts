@@ -44,7 +44,7 @@ export class LoginThrottle {
     const now = this.now();
     const until = Math.max(0, ...docs.map((d) => d.blockedUntil?.getTime() ?? 0));
     if (until > now) {
-      throw new AppError('too_many_attempts', 429, { retryAfter: Math.ceil((until - now) / 1000) });
+      throw new AppError('too_many_attempts', { retryAfter: Math.ceil((until - now) / 1000) });
     }
   }
 

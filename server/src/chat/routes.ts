@@ -31,7 +31,7 @@ export function chatRoutes(chat: ChatService): Router {
     const parsed = chatPostSchema.safeParse(req.body ?? {});
     if (!parsed.success) {
       await chat.checkMember(actorOf(req), teamId);
-      throw new AppError('invalid_message', 400);
+      throw new AppError('invalid_message');
     }
     res.status(201).json({ message: await chat.send(actorOf(req), { ...parsed.data, teamId }) });
   });

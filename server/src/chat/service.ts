@@ -83,7 +83,7 @@ export class ChatService {
     requireWritable(ctx);
     const text = normalizeText(input.text).trim();
     const problem = textProblem(text);
-    if (problem) throw new AppError(problem, 400, { field: 'text' });
+    if (problem) throw new AppError(problem, { field: 'text' });
 
     const key = { teamId: ctx.team._id, authorId: ctx.actorId, clientId: input.clientId };
     // A retry (reconnect, lost acknowledgement) hits the unique index in `store`, which answers

@@ -18,7 +18,7 @@ export function chatSocketFeature(chat: ChatService): SocketFeature {
       socket.on('chat:send', (payload, ack) => {
         if (typeof ack !== 'function') return;
         const parsed = chatSendSchema.safeParse(payload);
-        if (!parsed.success) return fail(ack, new AppError('invalid_message', 400));
+        if (!parsed.success) return fail(ack, new AppError('invalid_message'));
         chat
           .send(who(), parsed.data)
           .then((message) => ack({ ok: true, data: message }))
@@ -29,7 +29,7 @@ export function chatSocketFeature(chat: ChatService): SocketFeature {
         if (typeof ack !== 'function') return;
         const parsed = chatReadSchema.safeParse(payload);
         // A malformed address names no team the sender may see: the same 404.
-        if (!parsed.success) return fail(ack, new AppError('not_found', 404));
+        if (!parsed.success) return fail(ack, new AppError('not_found'));
         chat
           .markRead(who(), parsed.data.teamId, parsed.data.messageId)
           .then((receipt) => ack({ ok: true, data: receipt }))

@@ -1,24 +1,28 @@
 import mongoose, { type Connection } from 'mongoose';
+import { probeEngine, rememberTraits } from './engine.js';
 
 /**
- * Opens a mongoose connection owned by the caller (no global mongoose connection).
+ * Opens a mongoose connection owned by the caller (no global mongoose connection), after asking
+ * the server what it is (db/engine.ts), so that this module alone adapts to a stand-in.
  * autoCreate/autoIndex are off: collections and indexes are created explicitly with
- * `createIndexes` at start-up, which every engine we run on supports (database.md).
+ * `createIndexes` at start-up, which every engine we run on supports (docs/database.md).
  */
 export async function openConnection(
   uri: string,
-  opts: { dbName?: string | undefined; engine?: string | undefined } = {},
+  opts: { dbName?: string | undefined } = {},
 ): Promise<Connection> {
+  const traits = await probeEngine(uri);
   const conn = mongoose.createConnection(uri, {
     autoCreate: false,
     autoIndex: false,
     serverSelectionTimeoutMS: 10_000,
-    // jongodb does not answer the driver's streaming heartbeats, which makes the connection
-    // flap between connected and disconnected; polling heartbeats work with it.
-    ...(opts.engine === 'jongodb' ? { serverMonitoringMode: 'poll' as const } : {}),
+    // The stand-in does not answer the driver's streaming heartbeats, which makes the
+    // connection flap between connected and disconnected; polling heartbeats work with it.
+    ...(traits.pollHeartbeats ? { serverMonitoringMode: 'poll' as const } : {}),
     ...(opts.dbName ? { dbName: opts.dbName } : {}),
   });
   await conn.asPromise();
+  rememberTraits(conn, traits);
   return conn;
 }
 

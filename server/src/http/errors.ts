@@ -1,18 +1,20 @@
 import type { ErrorRequestHandler } from 'express';
-import { ERROR_MESSAGES, type ApiErrorBody, type ErrorCode } from '../../../shared/src/errors.js';
+import { ERRORS, type ApiErrorBody, type ErrorCode } from '../../../shared/src/errors.js';
 import { safeError, type Logger } from '../logger.js';
 
 /**
- * The application's errors: a stable code, an HTTP status, and whether it is worth logging.
- * Messages shown to users come from shared/errors.ts (French), or from the validation schema.
+ * The application's errors: a stable code and whether it is worth logging. The HTTP status and
+ * the French message come from the one error table (shared/src/errors.ts); a message of its own
+ * (a validation schema's) may replace the table's.
  */
 export class AppError extends Error {
+  readonly status: number;
   constructor(
     public readonly code: ErrorCode,
-    public readonly status: number,
     options: { message?: string; field?: string; retryAfter?: number; log?: boolean } = {},
   ) {
-    super(options.message ?? ERROR_MESSAGES[code]);
+    super(options.message ?? ERRORS[code].message);
+    this.status = ERRORS[code].status;
     this.name = 'AppError';
     this.field = options.field;
     this.retryAfter = options.retryAfter;
@@ -35,23 +37,23 @@ export class AppError extends Error {
 }
 
 export const validationError = (field: string, message: string) =>
-  new AppError('validation_failed', 400, { field, message });
-export const notFound = () => new AppError('not_found', 404);
-export const unauthenticated = () => new AppError('unauthenticated', 401);
+  new AppError('validation_failed', { field, message });
+export const notFound = () => new AppError('not_found');
+export const unauthenticated = () => new AppError('unauthenticated');
 export const conflict = (code: 'rpps_taken' | 'email_taken', field: string) =>
-  new AppError(code, 409, { field });
+  new AppError(code, { field });
 
 /** Errors thrown by body-parser carry a `type`; map them to our codes. */
 function fromBodyParser(err: unknown): AppError | undefined {
   if (typeof err !== 'object' || err === null || !('type' in err)) return undefined;
   switch (err.type) {
     case 'entity.parse.failed':
-      return new AppError('invalid_json', 400);
+      return new AppError('invalid_json');
     case 'entity.too.large':
-      return new AppError('payload_too_large', 413);
+      return new AppError('payload_too_large');
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new AppError('unsupported_media_type', 415);
+      return new AppError('unsupported_media_type');
     default:
       return undefined;
   }
@@ -71,7 +73,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // Unknown errors may carry anything (even data from the request): log the stack, send nothing of it.
     log.error({ err: safeError(err) }, 'unhandled error');
     const body: ApiErrorBody = {
-      error: { code: 'internal_error', message: ERROR_MESSAGES.internal_error },
+      error: { code: 'internal_error', message: ERRORS.internal_error.message },
     };
     res.status(500).json(body);
   };

@@ -59,7 +59,7 @@ export function csrfProtection(secret: string): RequestHandler {
       header !== undefined &&
       safeEqual(cookie, header) &&
       verifyCsrfToken(secret, cookie, req.auth?.sessionId);
-    next(valid ? undefined : new AppError('csrf_invalid', 403));
+    next(valid ? undefined : new AppError('csrf_invalid'));
   };
 }
 
@@ -91,7 +91,6 @@ export function requireJsonBody(req: Request, _res: Response, next: NextFunction
   const hasBody =
     Number(req.headers['content-length'] ?? 0) > 0 ||
     req.headers['transfer-encoding'] !== undefined;
-  if (hasBody && !req.is('application/json'))
-    return next(new AppError('unsupported_media_type', 415));
+  if (hasBody && !req.is('application/json')) return next(new AppError('unsupported_media_type'));
   next();
 }

@@ -50,8 +50,7 @@ export class InvitationService {
     const { Professional } = this.deps;
     if ('rpps' in input) {
       const professional = await Professional.findOne({ rpps: input.rpps }).lean<ProfessionalDoc>();
-      if (!professional)
-        throw new AppError('professional_not_found', 404, { field: 'invitee.rpps' });
+      if (!professional) throw new AppError('professional_not_found', { field: 'invitee.rpps' });
       return { professional };
     }
     const professional = await Professional.findOne({ email: input.email }).lean<ProfessionalDoc>();
@@ -72,10 +71,10 @@ export class InvitationService {
     const now = this.now();
     if ('professional' in invitee) {
       if (opts.asMedecinTraitant && invitee.professional.profession !== 'medecin') {
-        throw new AppError('not_a_physician', 400, { field: 'invitee' });
+        throw new AppError('not_a_physician', { field: 'invitee' });
       }
       if (await isCurrentMember(models, team._id, invitee.professional._id)) {
-        throw new AppError('already_member', 409, { field: 'invitee' });
+        throw new AppError('already_member', { field: 'invitee' });
       }
       // Invited earlier by e-mail, before signing up with that address: the same person.
       const byEmail = await Invitation.exists({
@@ -83,7 +82,7 @@ export class InvitationService {
         status: 'pending',
         expiresAt: { $gt: now },
       });
-      if (byEmail) throw new AppError('already_invited', 409, { field: 'invitee' });
+      if (byEmail) throw new AppError('already_invited', { field: 'invitee' });
     }
     const key = openKeyFor(
       team._id,
@@ -108,7 +107,7 @@ export class InvitationService {
       });
       doc = created.toObject();
     } catch (err) {
-      if (isDuplicateKey(err)) throw new AppError('already_invited', 409, { field: 'invitee' });
+      if (isDuplicateKey(err)) throw new AppError('already_invited', { field: 'invitee' });
       throw err;
     }
     const ref = await loadRefs(this.deps.Professional, [doc.invitedBy, doc.professionalId]);
@@ -246,12 +245,12 @@ export class InvitationService {
     this.assertOpen(inv);
     const team = await models.Team.findById(inv.teamId).lean<TeamDoc>();
     if (!team) throw notFound();
-    if (team.closure) throw new AppError('team_closed', 409);
-    if (team.consent.withdrawnAt) throw new AppError('read_only', 409);
+    if (team.closure) throw new AppError('team_closed');
+    if (team.consent.withdrawnAt) throw new AppError('read_only');
     if (inv.asMedecinTraitant && actor.profession !== 'medecin')
-      throw new AppError('not_a_physician', 400);
+      throw new AppError('not_a_physician');
     const actorId = new Types.ObjectId(actor.id);
-    if (await isCurrentMember(models, team._id, actorId)) throw new AppError('already_member', 409);
+    if (await isCurrentMember(models, team._id, actorId)) throw new AppError('already_member');
 
     // Claim the invitation first (compare-and-set on pending): of two concurrent uses, one wins.
     const now = this.now();
@@ -266,7 +265,7 @@ export class InvitationService {
         },
       },
     );
-    if (claimed.modifiedCount !== 1) throw new AppError('invitation_used', 409);
+    if (claimed.modifiedCount !== 1) throw new AppError('invitation_used');
     try {
       await addMember(models, team._id, actorId, now);
     } catch (err) {
@@ -327,8 +326,8 @@ export class InvitationService {
 
   private assertOpen(inv: InvitationDoc): void {
     const status = invitationStatus(inv, this.now());
-    if (status === 'expired') throw new AppError('invitation_expired', 410);
-    if (status !== 'pending') throw new AppError('invitation_used', 409);
+    if (status === 'expired') throw new AppError('invitation_expired');
+    if (status !== 'pending') throw new AppError('invitation_used');
   }
 
   /** Answers an invitation (compare-and-set on pending) and frees its key for a later one. */
@@ -337,7 +336,7 @@ export class InvitationService {
       { _id: inv._id, status: 'pending' },
       { $set: { status, respondedAt: this.now(), openKey: `${inv.openKey}|${String(inv._id)}` } },
     );
-    if (res.modifiedCount !== 1) throw new AppError('invitation_used', 409);
+    if (res.modifiedCount !== 1) throw new AppError('invitation_used');
   }
 
   /** An expired invitation no longer blocks inviting the same person again. */

@@ -13,7 +13,7 @@ const [GESTIONNAIRE] = ROLES;
 /** The platform report is for gestionnaires only: anyone else gets 403 `forbidden`. */
 function requireGestionnaire(req: Request): void {
   if (!actorOf(req).roles.includes(GESTIONNAIRE))
-    throw new AppError('forbidden', 403, {
+    throw new AppError('forbidden', {
       message: 'Ce rapport est réservé aux gestionnaires de la plateforme.',
     });
 }

@@ -75,7 +75,7 @@ export class LedgerService {
     if (raw === undefined || raw === '') return current;
     const year = typeof raw === 'string' && /^\d{4}$/.test(raw) ? Number(raw) : NaN;
     if (!(year >= LEDGER_FIRST_YEAR && year <= current))
-      throw new AppError('invalid_year', 400, { field: 'year' });
+      throw new AppError('invalid_year', { field: 'year' });
     return year;
   }
 
@@ -188,7 +188,7 @@ export class LedgerService {
   async check(rawCode: string): Promise<StatementCheckView> {
     const code = normaliseStatementCode(rawCode);
     const doc = code ? await this.deps.ledger.Statement.findOne({ code }).lean() : null;
-    if (!doc) throw new AppError('not_found', 404);
+    if (!doc) throw new AppError('not_found');
     const content = JSON.parse(doc.content) as StatementContent;
     return {
       code: doc.code,

@@ -112,7 +112,7 @@ export class NoteService {
       encoding.writeVarUint8Array(encoder, this.missingFor(live, clientVector));
       messages.push(encoding.toUint8Array(encoder));
     } catch {
-      throw new AppError('invalid_update', 400);
+      throw new AppError('invalid_update');
     }
     const step1 = encoding.createEncoder();
     syncProtocol.writeSyncStep1(step1, live.doc);
@@ -129,14 +129,14 @@ export class NoteService {
   apply(live: LiveDoc, update: Uint8Array, origin: unknown): UpdateEffect {
     checkUpdate(live.doc, update, this.deps.limits.maxUpdateBytes);
     if (live.bytes + update.byteLength > this.deps.limits.maxDocBytes)
-      throw new AppError('document_too_large', 413);
+      throw new AppError('document_too_large');
     let effect: UpdateEffect;
     try {
       effect = applyAndDescribe(live.doc, update, origin);
     } catch {
       // Yjs may have integrated part of it: the in-memory state can no longer be trusted.
       this.deps.registry.evict(live.id);
-      throw new AppError('invalid_update', 400);
+      throw new AppError('invalid_update');
     }
     // Counted when applied, not when stored: edits sent without waiting for their
     // acknowledgement are stored together (group commit), so counting at the store let a burst

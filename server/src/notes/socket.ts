@@ -91,7 +91,7 @@ export function noteSocketFeature(
       socket.on('note:join', (payload, ack) => {
         if (typeof ack !== 'function') return;
         const parsed = noteJoinSchema.safeParse(payload);
-        if (!parsed.success) return fail(ack, new AppError('not_found', 404));
+        if (!parsed.success) return fail(ack, new AppError('not_found'));
         const { message, ...address } = parsed.data;
         notes
           .join(who, address, message)
@@ -115,20 +115,20 @@ export function noteSocketFeature(
       socket.on('note:update', (payload, ack) => {
         if (typeof ack !== 'function') return;
         const parsed = noteUpdateSchema.safeParse(payload);
-        if (!parsed.success) return fail(ack, new AppError('invalid_update', 400));
+        if (!parsed.success) return fail(ack, new AppError('invalid_update'));
         const { update: raw, ...address } = parsed.data;
         const note = open.get(socket)?.get(noteDocId(address));
         // The room is the right to write: removal and closure take the socket out of it.
         if (!note || !socket.rooms.has(noteRoom(address)))
-          return fail(ack, new AppError('not_joined', 409));
-        if (note.readOnly) return fail(ack, new AppError(note.readOnly, 409));
+          return fail(ack, new AppError('not_joined'));
+        if (note.readOnly) return fail(ack, new AppError(note.readOnly));
         // The copy this socket opened was dropped (a failed write): as if not joined, so the
         // client opens the note again, on the reloaded copy, and sends what that one lacks.
         // Going on with the old copy split the note in two: its edits were stored and relayed,
         // but the copy newcomers got never saw them.
         if (note.live.evicted) {
           close(socket, noteDocId(address));
-          return fail(ack, new AppError('not_joined', 409));
+          return fail(ack, new AppError('not_joined'));
         }
         const update = new Uint8Array(raw);
         let effect: UpdateEffect;

@@ -15,7 +15,7 @@ import { AppError } from '../http/errors.js';
  */
 export function checkUpdate(doc: Y.Doc, update: Uint8Array, maxBytes: number): void {
   if (update.byteLength === 0) throw invalid();
-  if (update.byteLength > maxBytes) throw new AppError('update_too_large', 413);
+  if (update.byteLength > maxBytes) throw new AppError('update_too_large');
   let meta: { from: Map<number, number>; to: Map<number, number> };
   let decoded: ReturnType<typeof Y.decodeUpdate>;
   try {
@@ -52,7 +52,7 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, maxBytes: number): v
   }
 }
 
-const invalid = () => new AppError('invalid_update', 400);
+const invalid = () => new AppError('invalid_update');
 
 /**
  * A client's clock counts the characters and elements it ever inserted in this document:

@@ -12,13 +12,13 @@ export function professionalRoutes(Professional: Model<ProfessionalDoc>): Router
   router.get('/professionals/by-rpps/:rpps', requireAuth, async (req, res) => {
     const rpps = normalizeRpps(String(req.params.rpps));
     if (!RPPS_PATTERN.test(rpps)) {
-      throw new AppError('validation_failed', 400, {
+      throw new AppError('validation_failed', {
         field: 'rpps',
         message: 'Le numéro RPPS doit comporter 11 chiffres.',
       });
     }
     const doc = await Professional.findOne({ rpps }).lean<ProfessionalDoc>();
-    if (!doc) throw new AppError('professional_not_found', 404, { field: 'rpps' });
+    if (!doc) throw new AppError('professional_not_found', { field: 'rpps' });
     const ref: ProfessionalRef = {
       id: String(doc._id),
       firstName: doc.firstName,

@@ -147,7 +147,7 @@ export class TaskService {
     const ctx = await this.writable(actor, teamId);
     const task = await this.find(ctx, taskId);
     if (!task.createdBy.equals(ctx.actorId) && !ctx.isManager)
-      throw new AppError('not_task_creator', 403);
+      throw new AppError('not_task_creator');
     const res = await this.deps.Task.deleteOne({ _id: task._id, version });
     if (res.deletedCount !== 1) throw await this.staleOrGone(task._id);
     await this.deps.teams.audit(ctx, 'task.delete', `task:${String(task._id)}`);
@@ -165,7 +165,7 @@ export class TaskService {
   ): Promise<TaskView> {
     const ctx = await this.writable(actor, teamId);
     const before = await this.find(ctx, taskId);
-    if (before.version !== version) throw new AppError('task_conflict', 409);
+    if (before.version !== version) throw new AppError('task_conflict');
     if (before.status === status) return (await this.views([before]))[0]!;
     const now = this.now();
     const set: TaskPatch =
@@ -194,7 +194,7 @@ export class TaskService {
   private async requireAssignee(ctx: MemberContext, id: string): Promise<Types.ObjectId> {
     const assigneeId = new Types.ObjectId(id);
     if (!(await isCurrentMember(this.deps.models, ctx.team._id, assigneeId)))
-      throw new AppError('assignee_not_member', 400, { field: 'assigneeId' });
+      throw new AppError('assignee_not_member', { field: 'assigneeId' });
     return assigneeId;
   }
 
@@ -216,9 +216,7 @@ export class TaskService {
   }
 
   private async staleOrGone(id: Types.ObjectId): Promise<AppError> {
-    return (await this.deps.Task.exists({ _id: id }))
-      ? new AppError('task_conflict', 409)
-      : notFound();
+    return (await this.deps.Task.exists({ _id: id })) ? new AppError('task_conflict') : notFound();
   }
 
   /** After a stored change: audit, live event, contribution of its author. */

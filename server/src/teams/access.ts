@@ -45,7 +45,7 @@ export async function loadAsMember(
 }
 
 export function requireManager(ctx: MemberContext): void {
-  if (!ctx.isManager) throw new AppError('forbidden', 403);
+  if (!ctx.isManager) throw new AppError('forbidden');
 }
 
 /** Refuses writes to closed teams (409 team_closed) and, unless allowed, to withdrawn consent (409 read_only). */
@@ -53,10 +53,10 @@ export function requireWritable(
   ctx: MemberContext,
   opts: { allowWithdrawnConsent?: boolean } = {},
 ): void {
-  if (ctx.team.closure != null) throw new AppError('team_closed', 409);
+  if (ctx.team.closure != null) throw new AppError('team_closed');
   const readOnly = isReadOnly({
     closed: false,
     consentInForce: ctx.team.consent.withdrawnAt == null,
   });
-  if (readOnly && !opts.allowWithdrawnConsent) throw new AppError('read_only', 409);
+  if (readOnly && !opts.allowWithdrawnConsent) throw new AppError('read_only');
 }

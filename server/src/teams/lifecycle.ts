@@ -40,7 +40,7 @@ export class TeamLifecycle {
     const ctx = await this.teams.member(actor, teamId);
     requireManager(ctx);
     requireWritable(ctx);
-    if (!/^[a-f\d]{24}$/i.test(professionalId)) throw new AppError('not_member', 400);
+    if (!/^[a-f\d]{24}$/i.test(professionalId)) throw new AppError('not_member');
     await this.endMember(ctx, new Types.ObjectId(professionalId), 'removed', 'member.remove');
     return this.teams.reload(ctx);
   }
@@ -63,11 +63,11 @@ export class TeamLifecycle {
         leftAt: null,
       }))
     ) {
-      throw new AppError('not_member', 400, { field: 'professionalId' });
+      throw new AppError('not_member', { field: 'professionalId' });
     }
     const professional = await this.deps.Professional.findById(target).lean<ProfessionalDoc>();
     if (professional?.profession !== 'medecin')
-      throw new AppError('not_a_physician', 400, { field: 'professionalId' });
+      throw new AppError('not_a_physician', { field: 'professionalId' });
     await models.Team.updateOne(
       { _id: ctx.team._id },
       { $set: { medecinTraitantId: target, medecinTraitantEmail: null } },
@@ -99,7 +99,7 @@ export class TeamLifecycle {
     const { models } = this.deps;
     const ctx = await this.teams.member(actor, teamId);
     requireWritable(ctx, { allowWithdrawnConsent: true });
-    if (ctx.team.consent.withdrawnAt == null) throw new AppError('consent_in_force', 409);
+    if (ctx.team.consent.withdrawnAt == null) throw new AppError('consent_in_force');
     const now = this.now();
     const res = await models.Team.updateOne(
       { _id: ctx.team._id, 'consent.withdrawnAt': { $ne: null } },
@@ -116,7 +116,7 @@ export class TeamLifecycle {
         },
       },
     );
-    if (res.modifiedCount !== 1) throw new AppError('consent_in_force', 409);
+    if (res.modifiedCount !== 1) throw new AppError('consent_in_force');
     const { status } = await refreshStatus(models, ctx.team._id, now, ctx.actorId);
     await this.teams.audit(ctx, 'consent.record');
     this.deps.live.thawed(teamId, await currentMemberIds(models, ctx.team._id));
@@ -130,7 +130,7 @@ export class TeamLifecycle {
     const ctx = await this.teams.member(actor, teamId);
     requireManager(ctx);
     requireWritable(ctx);
-    if (!ctx.team.everActive || !ctx.team.termEndsAt) throw new AppError('not_yet_active', 409);
+    if (!ctx.team.everActive || !ctx.team.termEndsAt) throw new AppError('not_yet_active');
     this.teams.checkScore(inclusion);
     const now = this.now();
     const start = ctx.team.termEndsAt > now ? ctx.team.termEndsAt : now;
@@ -166,7 +166,7 @@ export class TeamLifecycle {
         },
       },
     );
-    if (res.modifiedCount !== 1) throw new AppError('team_closed', 409);
+    if (res.modifiedCount !== 1) throw new AppError('team_closed');
     await this.deps.invitations.cancelAllFor(ctx.team._id);
     const { status } = await refreshStatus(models, ctx.team._id, now, ctx.actorId);
     await this.teams.audit(ctx, 'team.close');
@@ -186,7 +186,7 @@ export class TeamLifecycle {
   ): Promise<void> {
     const now = this.now();
     if (!(await endMembership(this.deps.models, ctx.team._id, professionalId, now, reason))) {
-      throw new AppError('not_member', 400, { field: 'professionalId' });
+      throw new AppError('not_member', { field: 'professionalId' });
     }
     const { status } = await refreshStatus(this.deps.models, ctx.team._id, now, ctx.actorId);
     await this.teams.audit(ctx, action, `professional:${String(professionalId)}`);

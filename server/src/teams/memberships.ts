@@ -20,7 +20,7 @@ export async function addMember(
       leftAt: null,
     });
   } catch (err) {
-    if (isDuplicateKey(err)) throw new AppError('already_member', 409);
+    if (isDuplicateKey(err)) throw new AppError('already_member');
     throw err;
   }
 }

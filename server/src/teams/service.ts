@@ -80,10 +80,10 @@ export class TeamService {
     if (mt !== 'self' && 'professional' in mt && String(mt.professional._id) === actor.id)
       mt = 'self';
     if (mt === 'self' && actor.profession !== 'medecin') {
-      throw new AppError('not_a_physician', 400, { field: 'medecinTraitant' });
+      throw new AppError('not_a_physician', { field: 'medecinTraitant' });
     }
     if (mt !== 'self' && 'professional' in mt && mt.professional.profession !== 'medecin') {
-      throw new AppError('not_a_physician', 400, { field: 'medecinTraitant' });
+      throw new AppError('not_a_physician', { field: 'medecinTraitant' });
     }
 
     const now = this.now();
@@ -254,13 +254,13 @@ export class TeamService {
   checkScore(inclusion: Inclusion): void {
     const { threshold, gridItems } = this.deps.eligibility;
     if (inclusion.score > gridItems) {
-      throw new AppError('validation_failed', 400, {
+      throw new AppError('validation_failed', {
         field: 'inclusion.score',
         message: `Le score ne peut pas dépasser ${gridItems}.`,
       });
     }
     if (inclusion.score < threshold) {
-      throw new AppError('score_below_threshold', 422, {
+      throw new AppError('score_below_threshold', {
         field: 'inclusion.score',
         message: `Le score d'inclusion (${inclusion.score}) est inférieur au seuil en vigueur (${threshold} / ${gridItems}).`,
       });
