@@ -5,54 +5,23 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Connection } from 'mongoose';
 import { LIMITS } from '../../shared/src/limits.js';
-import { registerAuditModel } from './audit/model.js';
-import { AuditLog } from './audit/service.js';
-import { registerAuthModels } from './auth/model.js';
 import { authRoutes } from './auth/routes.js';
-import { AuthService } from './auth/service.js';
-import { DEFAULT_THROTTLE, LoginThrottle, type ThrottlePolicy } from './auth/throttle.js';
-import { registerChatModels } from './chat/model.js';
+import type { ThrottlePolicy } from './auth/throttle.js';
 import { chatRoutes } from './chat/routes.js';
-import { ChatService } from './chat/service.js';
 import { chatSocketFeature } from './chat/socket.js';
-import { ChatUnread } from './chat/unread.js';
+import type { CommandHooks } from './commands/command.js';
 import type { Config } from './config.js';
-import { registerContributionModel, type ContributionCounterDoc } from './contributions/model.js';
-import { Contributions } from './contributions/service.js';
-import { registerLedgerModels } from './ledger/model.js';
-import { ledgerRoutes } from './ledger/routes.js';
-import { LedgerService } from './ledger/service.js';
-import { ensureIndexes } from './db/connection.js';
 import { healthRoutes } from './health/routes.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { csrfProtection, loadSession, requestContext, requireJsonBody } from './http/middleware.js';
 import './http/types.js';
-import { registerInvitationModel } from './invitations/model.js';
-import { invitationRoutes } from './invitations/routes.js';
-import { InvitationService } from './invitations/service.js';
+import { invitationRoutes, teamInvitationRoutes } from './invitations/routes.js';
+import { ledgerRoutes } from './ledger/routes.js';
 import { safeError, type Logger } from './logger.js';
-import { registerNotificationModel } from './notifications/model.js';
-import { EmailSink } from './notifications/email.js';
-import { TeamNotices } from './notifications/producers.js';
-import { notificationRoutes } from './notifications/routes.js';
-import { Notifications } from './notifications/service.js';
-import { registerNoteModels } from './notes/model.js';
-import { DocRegistry } from './notes/registry.js';
 import { noteRoutes } from './notes/routes.js';
-import { NoteService } from './notes/service.js';
 import { noteSocketFeature } from './notes/socket.js';
-import { NoteStore } from './notes/store.js';
+import { notificationRoutes } from './notifications/routes.js';
 import { professionalRoutes } from './professionals/routes.js';
-import { registerTaskModel } from './tasks/model.js';
-import { taskRoutes } from './tasks/routes.js';
-import { TaskService } from './tasks/service.js';
-import { TeamLifecycle } from './teams/lifecycle.js';
-import { TeamLive } from './teams/live.js';
-import { registerTeamModels } from './teams/model.js';
-import { teamRoutes } from './teams/routes.js';
-import { TeamService } from './teams/service.js';
-import { teamSocketFeature } from './teams/socket.js';
-import { observeStatusChanges } from './teams/status.js';
 import {
   createSocketServer,
   endSessionSockets,
@@ -60,6 +29,11 @@ import {
   type SocketFeature,
 } from './realtime/io.js';
 import { useRedisAdapter } from './realtime/redis.js';
+import { buildServices, type Services } from './services.js';
+import { taskRoutes } from './tasks/routes.js';
+import { teamScope } from './teams/context.js';
+import { teamCollectionRoutes, teamMemberRoutes } from './teams/routes.js';
+import { teamSocketFeature } from './teams/socket.js';
 
 export interface AppDeps {
   config: Config;
@@ -70,23 +44,15 @@ export interface AppDeps {
   throttle?: ThrottlePolicy;
   /** The app's clock: every service reads the time from it (tests move it across a year). */
   clock?: () => Date;
+  /** Test seams of the commands (race and crash tests); production passes none. */
+  hooks?: CommandHooks;
 }
 
 export interface App {
   httpServer: HttpServer;
   io: AppServer;
-  services: {
-    auth: AuthService;
-    teams: TeamService;
-    invitations: InvitationService;
-    notes: NoteService;
-    contributions: Contributions;
-    notifications: Notifications;
-    tasks: TaskService;
-    notices: TeamNotices;
-    chat: ChatService;
-  };
-  /** Idempotent, ordered shutdown: stop accepting, close sockets, close the database. */
+  services: Services;
+  /** Idempotent, ordered shutdown: stop accepting, close sockets, flush writes, close the database. */
   close(): Promise<void>;
 }
 
@@ -97,26 +63,8 @@ export async function createApp({
   engine = 'mongodb',
   throttle,
   clock = () => new Date(),
+  hooks,
 }: AppDeps): Promise<App> {
-  const now = clock;
-  const models = registerAuthModels(db);
-  const teamModels = registerTeamModels(db);
-  const Invitation = registerInvitationModel(db);
-  const noteModels = registerNoteModels(db);
-  const audit = new AuditLog(registerAuditModel(db), now);
-  const contributions = new Contributions(registerContributionModel(db), config.ledger.timeZone);
-  const ledgerModels = registerLedgerModels(db);
-  const Notification = registerNotificationModel(db);
-  const Task = registerTaskModel(db);
-  const chatModels = registerChatModels(db);
-  await ensureIndexes(db);
-
-  const auth = new AuthService({
-    models,
-    throttle: new LoginThrottle(models.LoginAttempt, throttle ?? DEFAULT_THROTTLE),
-    sessionTtlMs: config.sessionTtlMs,
-  });
-
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -134,104 +82,37 @@ export async function createApp({
   app.use(requestContext(logger));
 
   const httpServer = createServer(app);
-  // The socket server and the services need each other: sockets look teams up, services emit
-  // live events. The feature list is filled once the services exist, before any connection.
+  // The socket server and the services need each other: sockets look sessions and teams up,
+  // services emit live events. Features are added once the services exist, before listening.
   const socketFeatures: SocketFeature[] = [];
+  const late: { services?: Services } = {};
   const io = createSocketServer(
     httpServer,
-    auth,
+    { resolve: (token) => late.services!.auth.resolve(token) },
     logger,
     socketFeatures,
     config.notes.maxUpdateBytes,
   );
-  const live = new TeamLive(io);
-  const notifications = new Notifications({
-    now,
-    Notification,
-    Professional: models.Professional,
-    Membership: teamModels.Membership,
-    io,
-    logger,
-  });
-  // E-mail only when an SMTP server is configured: otherwise nothing is sent, nothing fails.
-  const email = config.smtp
-    ? new EmailSink({ ...config.smtp, publicUrl: config.publicUrl }, models.Professional, logger)
-    : undefined;
-  if (email) notifications.addSink(email);
-  const notices = new TeamNotices({ models: teamModels, notifications, now });
-  observeStatusChanges(teamModels, notices.statusChanged);
-  const invitations = new InvitationService({
-    now,
-    models: teamModels,
-    Invitation,
-    Professional: models.Professional,
-    audit,
-    live,
-    notifications,
-    ttlMs: config.invitationTtlMs,
-  });
-  const teamDeps = {
-    now,
-    models: teamModels,
-    Professional: models.Professional,
-    Invitation,
-    invitations,
-    audit,
-    live,
-    eligibility: config.eligibility,
-    invitationTtlDays: config.invitationTtlMs / (24 * 3600_000),
-    unread: new ChatUnread(chatModels),
-  };
-  const teams = new TeamService(teamDeps);
-  const lifecycle = new TeamLifecycle(teamDeps, teams);
-  const tasks = new TaskService({
-    now,
-    Task,
-    models: teamModels,
-    Professional: models.Professional,
-    teams,
-    contributions,
-    notifications,
-    io,
-    logger,
-  });
-  const noteStore = new NoteStore(noteModels);
-  const registry = new DocRegistry(noteStore, logger, {
-    compactAfter: config.notes.compactAfter,
-    idleMs: 30_000,
-  });
-  const notes = new NoteService({
-    now,
-    models: noteModels,
-    Professional: models.Professional,
-    teams,
-    registry,
-    store: noteStore,
-    limits: config.notes,
-    contributions,
-  });
-  const chat = new ChatService({
-    now,
-    models: chatModels,
-    teamModels,
-    Professional: models.Professional,
-    teams,
-    io,
-    notifications,
-    contributions,
-    logger,
-  });
+  const s = await buildServices({ config, db, logger, io, now: clock, throttle, hooks });
+  late.services = s;
   socketFeatures.push(
-    teamSocketFeature(teamModels, teams),
-    chatSocketFeature(chat),
-    noteSocketFeature(io, notes, registry, { multiInstance: Boolean(config.redisUrl) }),
+    teamSocketFeature(s.teamModels, s.teams),
+    chatSocketFeature(s.chat),
+    noteSocketFeature(io, s.notes, s.registry, {
+      multiInstance: Boolean(config.redisUrl),
+      hooks,
+    }),
   );
+
+  // Side effects of commands committed before a crash, then every few seconds those whose
+  // instance did not deliver them in time.
+  await s.outbox.start();
   // Terms run out with nobody acting: settle them every minute so members see it live.
   const sweep = setInterval(() => {
-    teams
+    s.teams
       .settleEndedTerms()
       .catch((err: unknown) => logger.error({ err: safeError(err) }, 'term sweep failed'));
-    notices
+    s.notices
       .sweepTermsEnding()
       .catch((err: unknown) => logger.error({ err: safeError(err) }, 'term notice sweep failed'));
   }, 60_000);
@@ -240,31 +121,27 @@ export async function createApp({
     ? await useRedisAdapter(io, config.redisUrl, logger)
     : undefined;
 
-  const ledger = new LedgerService({
-    now,
-    teams: teamModels,
-    Counter: db.model<ContributionCounterDoc>('ContributionCounter'),
-    Professional: models.Professional,
-    ledger: ledgerModels,
-    settings: config.ledger,
-    settleEndedTerms: (ids) => teams.settleEndedTerms(ids),
-  });
-
   const api = express.Router();
   api.use(requireJsonBody);
   api.use(express.json({ limit: LIMITS.jsonBodyBytes, strict: true }));
   api.use(healthRoutes(db, engine));
-  api.use(loadSession(auth));
+  api.use(loadSession(s.auth));
   api.use(csrfProtection(config.sessionSecret));
-  api.use(authRoutes({ config, auth, onSignOut: (id) => endSessionSockets(io, id) }));
-  api.use(professionalRoutes(models.Professional));
-  api.use(teamRoutes(teams, lifecycle, config.publicUrl));
-  api.use(invitationRoutes(invitations, teams, config.publicUrl));
-  api.use(noteRoutes(notes));
-  api.use(taskRoutes(tasks, teams));
-  api.use(notificationRoutes(notifications));
-  api.use(ledgerRoutes(ledger, config.publicUrl));
-  api.use(chatRoutes(chat));
+  api.use(authRoutes({ config, auth: s.auth, onSignOut: (id) => endSessionSockets(io, id) }));
+  api.use(professionalRoutes(s.authModels.Professional));
+  api.use(teamCollectionRoutes(s.teams, s.teamCommands, s.invitationCommands, config.publicUrl));
+  // Everything about one team: the member context is resolved once per request (404 for
+  // anyone else), then each feature's routes.
+  const team = teamScope(s.teams);
+  team.use(teamMemberRoutes(s.teams, s.teamCommands));
+  team.use(teamInvitationRoutes(s.invitationCommands, s.teams, config.publicUrl));
+  team.use(noteRoutes(s.notes));
+  team.use(taskRoutes(s.tasks));
+  team.use(chatRoutes(s.chat));
+  api.use('/teams/:teamId', team);
+  api.use(invitationRoutes(s.invitations, s.invitationCommands));
+  api.use(notificationRoutes(s.notifications));
+  api.use(ledgerRoutes(s.ledger, config.publicUrl));
   api.use((_req, _res, next) => next(notFound()));
   app.use('/api', api);
 
@@ -282,34 +159,20 @@ export async function createApp({
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      // 1. stop accepting connections; 2. close live sockets; 3. (later: flush note writes); 4. database.
+      // 1. stop accepting; 2. close live sockets; 3. flush note writes; 4. database.
       clearInterval(sweep);
       const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       io.disconnectSockets(true);
       await io.close().catch(() => undefined);
       httpServer.closeAllConnections();
       await stopped;
-      await registry.closeAll();
-      await notes.flushActivity().catch(() => undefined);
-      await email?.close();
+      await s.outbox.close();
+      await s.registry.closeAll();
+      await s.notes.flushActivity().catch(() => undefined);
+      await s.email?.close();
       await closeRedis?.();
       await db.close();
     })());
 
-  return {
-    httpServer,
-    io,
-    services: {
-      auth,
-      teams,
-      invitations,
-      notes,
-      contributions,
-      notifications,
-      tasks,
-      notices,
-      chat,
-    },
-    close,
-  };
+  return { httpServer, io, services: s, close };
 }

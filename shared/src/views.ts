@@ -1,5 +1,6 @@
 import type { Profession } from './professions.js';
 import type { ActivationGap, TeamStatus } from './rules/activation.js';
+import type { TeamAbilities } from './rules/policy.js';
 import type { ClosureReason } from './schemas/teams.js';
 import type { ConsentMethod, Contact, EligibilityCategory, Identity } from './schemas/patient.js';
 
@@ -107,8 +108,8 @@ export interface TeamView {
   members: MemberView[];
   invitations: InvitationView[];
   history: StatusEventView[];
-  /** What the acting professional may do here. */
-  can: { invite: boolean; manage: boolean; edit: boolean };
+  /** What the acting professional may do here: the server's policy, asked for every action. */
+  can: TeamAbilities;
 }
 
 export interface AuditEntryView {

@@ -5,6 +5,7 @@ import type { Connection } from 'mongoose';
 import { inject } from 'vitest';
 import { createApp, type App } from '../../server/src/app.js';
 import type { ThrottlePolicy } from '../../server/src/auth/throttle.js';
+import type { CommandHooks } from '../../server/src/commands/command.js';
 import { parseConfig, type Config } from '../../server/src/config.js';
 import { openConnection } from '../../server/src/db/connection.js';
 import { createLogger } from '../../server/src/logger.js';
@@ -21,6 +22,8 @@ export interface TestApp {
 export interface TestAppOptions {
   env?: Record<string, string>;
   throttle?: ThrottlePolicy;
+  /** Test seams of the commands (race tests pause them; crash tests keep their outbox). */
+  hooks?: CommandHooks;
   /** Serve the built client (browser tests). */
   withClient?: boolean;
   /** Reuse a database (several instances of one deployment). */
@@ -45,6 +48,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger,
     engine: inject('mongoEngine'),
     throttle: options.throttle,
+    ...(options.hooks ? { hooks: options.hooks } : {}),
   });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;

@@ -164,7 +164,13 @@ describe('only current members see a team (CSP L.1110-4)', () => {
       if (ack.ok) {
         expect(ack.data).toMatchObject({ id: ctx.team.id, status: 'active' });
         expect(ack.data.patient.identity.birthName).toBe(ctx.team.patient.identity.birthName);
-        expect(ack.data.can).toEqual({ invite: false, manage: false, edit: true });
+        expect(ack.data.can).toMatchObject({
+          'member.invite': false,
+          'member.remove': false,
+          'team.close': false,
+          'patient.update': true,
+          'message.send': true,
+        });
       }
       expect(await teamGet(member, missing)).toMatchObject({
         ok: false,
@@ -211,15 +217,21 @@ describe('manager rights', () => {
     const after = await getTeam(nurse, team.id);
     expect(after).toMatchObject({
       status: 'active',
-      can: { invite: false, manage: false, edit: true },
+      can: {
+        'member.invite': false,
+        'member.remove': false,
+        'team.close': false,
+        'patient.update': true,
+        'message.send': true,
+      },
     });
     expect(after.members).toHaveLength(3);
     expect(after.invitations.find((i) => i.id === invitation.id)?.status).toBe('pending');
     expect(after.invitations).toHaveLength(1);
-    expect((await getTeam(creator, team.id)).can).toEqual({
-      invite: true,
-      manage: true,
-      edit: true,
+    expect((await getTeam(creator, team.id)).can).toMatchObject({
+      'member.invite': true,
+      'team.close': true,
+      'patient.update': true,
     });
   });
 

@@ -100,7 +100,12 @@ describe('activation', () => {
     const after = await getTeam(doctor!, team.id);
     expect(after).toMatchObject({ status: 'active', gaps: [] });
     expect(after.members).toHaveLength(4);
-    expect(after.can).toEqual({ invite: true, manage: true, edit: true });
+    expect(after.can).toMatchObject({
+      'member.invite': true,
+      'member.remove': true,
+      'team.close': true,
+      'patient.update': true,
+    });
   });
 
   it('a member leaving suspends the team; a new member reactivates it in the same term', async () => {
@@ -155,8 +160,14 @@ describe('the médecin traitant', () => {
       doctor2!.id,
     ]);
     expect(after.members.map((m) => m.professional.id)).toContain(doctor1!.id);
-    expect((await getTeam(doctor1!, team.id)).can).toMatchObject({ invite: false, manage: false });
-    expect((await getTeam(doctor2!, team.id)).can).toMatchObject({ invite: true, manage: true });
+    expect((await getTeam(doctor1!, team.id)).can).toMatchObject({
+      'member.invite': false,
+      'team.close': false,
+    });
+    expect((await getTeam(doctor2!, team.id)).can).toMatchObject({
+      'member.invite': true,
+      'team.close': true,
+    });
     expectError(
       await doctor1!.agent.post(`/api/teams/${team.id}/close`, { reason: 'deces' }),
       403,
@@ -213,7 +224,7 @@ describe('consent', () => {
       consent: { withdrawnBy: { id: nurse.id } },
     });
     expect(Date.parse(withdrawn.consent.withdrawnAt!)).not.toBeNaN();
-    expect((await getTeam(nurse, team.id)).can.edit).toBe(false);
+    expect((await getTeam(nurse, team.id)).can['patient.update']).toBe(false);
 
     const ids = { invitation: invitation.id, member: pharmacist.id, doctor: creator.id };
     for (const [name, call] of writes(team.id, ids)(creator.agent)) {
@@ -307,7 +318,12 @@ describe('closure', () => {
       gaps: ['closed'],
       readOnly: true,
       closure: { reason: 'demenagement', comment: 'Parti à Lyon', by: { id: creator.id } },
-      can: { invite: false, edit: false },
+      can: {
+        'member.invite': false,
+        'patient.update': false,
+        'team.close': false,
+        'consent.record': false,
+      },
     });
     expect(statuses(closed)).toEqual(['pending', 'active', 'closed']);
 

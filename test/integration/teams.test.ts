@@ -106,7 +106,12 @@ describe('creating a team', () => {
       patient: { identity: input.patient.identity, ins: VALID_INS, contact: input.patient.contact },
       consent: { ...input.consent, recordedBy: refOf(doctor) },
       invitations: [],
-      can: { invite: true, manage: true, edit: true },
+      can: {
+        'member.invite': true,
+        'member.remove': true,
+        'team.close': true,
+        'patient.update': true,
+      },
     });
     expect(team.id).toMatch(/^[a-f\d]{24}$/i);
     expect(team.members).toHaveLength(1);
@@ -159,7 +164,12 @@ describe('creating a team', () => {
       status: 'pending',
       gaps: ['members', 'medecin_traitant'],
       medecinTraitant: { professional: refOf(doctor!) },
-      can: { invite: true, manage: true, edit: true },
+      can: {
+        'member.invite': true,
+        'member.remove': true,
+        'team.close': true,
+        'patient.update': true,
+      },
     });
     expect(team.members.map((m) => [m.professional.id, m.isCreator, m.isMedecinTraitant])).toEqual([
       [nurse!.id, true, false],

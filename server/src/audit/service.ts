@@ -1,5 +1,6 @@
 import type { Model, Types } from 'mongoose';
 import { GroupCommit } from '../db/group-commit.js';
+import type { Session } from '../db/transaction.js';
 import type { AuditEntryDoc } from './model.js';
 
 export interface AuditRecord {
@@ -96,6 +97,15 @@ export class AuditLog {
     if (records.length === 0) return Promise.resolve();
     const at = this.now();
     return this.writes.push(records.map((r) => ({ ...r, at })));
+  }
+
+  /** Writes rows inside a command's transaction: they exist exactly when the change does. */
+  async insert(records: AuditRecord[], session: Session, at: Date): Promise<void> {
+    if (records.length === 0) return;
+    await this.entries.insertMany(
+      records.map((r) => ({ ...r, at })),
+      { session },
+    );
   }
 
   /** Newest first, `limit` at most, before a given time for paging. */

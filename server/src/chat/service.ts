@@ -19,8 +19,8 @@ import { AppError, notFound } from '../http/errors.js';
 import { safeError, type Logger } from '../logger.js';
 import type { Notifications } from '../notifications/service.js';
 import { rooms, type AppServer } from '../realtime/io.js';
-import { requireWritable, type MemberContext } from '../teams/access.js';
-import type { TeamModels } from '../teams/model.js';
+import type { MemberContext } from '../teams/access.js';
+import { authorize } from '../teams/policy.js';
 import type { TeamService } from '../teams/service.js';
 import { loadRefs } from '../teams/views.js';
 import type { ChatModels, MessageDoc } from './model.js';
@@ -29,14 +29,13 @@ import { ChatUnread } from './unread.js';
 
 export interface ChatServiceDeps {
   models: ChatModels;
-  teamModels: TeamModels;
   Professional: Model<ProfessionalDoc>;
   teams: TeamService;
   io: AppServer;
   notifications: Notifications;
   contributions: Contributions;
   logger: Logger;
-  now?: () => Date;
+  now: () => Date;
 }
 
 const toError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
@@ -52,8 +51,8 @@ interface PendingSend {
 }
 
 /**
- * The team conversation. Every method reaches a team through `TeamService.member` (404 for
- * anyone but a current member). A message is stored before anyone hears of it: the author's
+ * The team conversation. Every method takes the acting member's context, resolved per request
+ * or socket event by `TeamService.member` (404 for anyone but a current member). A message is stored before anyone hears of it: the author's
  * acknowledgement and the live event both follow the insert, so nothing acknowledged or shown
  * can be lost.
  */
@@ -68,19 +67,18 @@ export class ChatService {
   private readonly authorReads: AuthorReads;
 
   constructor(private readonly deps: ChatServiceDeps) {
-    this.now = deps.now ?? (() => new Date());
+    this.now = deps.now;
     this.unreadCounter = new ChatUnread(deps.models);
     this.authorReads = new AuthorReads(deps.models.ChatRead);
   }
 
-  /** 404 unless the professional is a current member (checked before reading any input). */
-  async checkMember(actor: Professional, teamId: string): Promise<void> {
-    await this.deps.teams.member(actor, teamId);
+  /** The context of a socket event's sender (404 unless a current member). */
+  member(actor: Professional, teamId: string): Promise<MemberContext> {
+    return this.deps.teams.member(actor, teamId);
   }
 
-  async send(actor: Professional, input: ChatSend): Promise<MessageView> {
-    const ctx = await this.deps.teams.member(actor, input.teamId);
-    requireWritable(ctx);
+  async send(ctx: MemberContext, input: Omit<ChatSend, 'teamId'>): Promise<MessageView> {
+    authorize(ctx, 'message.send');
     const text = normalizeText(input.text).trim();
     const problem = textProblem(text);
     if (problem) throw new AppError(problem, { field: 'text' });
@@ -221,18 +219,14 @@ export class ChatService {
   ): Promise<string[]> {
     const wanted = new Set(ids.filter((id) => id !== ctx.actor.id));
     if (wanted.size === 0) return [];
-    const members = await this.deps.teamModels.Membership.find({
-      teamId: ctx.team._id,
-      leftAt: null,
-    }).lean();
-    const candidates = members.map((m) => String(m.professionalId)).filter((id) => wanted.has(id));
+    const members = await this.deps.teams.currentMemberIds(ctx.team._id);
+    const candidates = members.filter((id) => wanted.has(id));
     const ref = await loadRefs(this.deps.Professional, candidates);
     return candidates.filter((id) => text.includes(mentionText(ref(id))));
   }
 
   /** A page of history, in chronological order (see MessagePageView). Allowed read-only. */
-  async page(actor: Professional, teamId: string, query: ChatPageQuery): Promise<MessagePageView> {
-    const ctx = await this.deps.teams.member(actor, teamId);
+  async page(ctx: MemberContext, query: ChatPageQuery): Promise<MessagePageView> {
     const { Message } = this.deps.models;
     const team = ctx.team._id;
     const forward = query.after !== undefined;
@@ -262,20 +256,18 @@ export class ChatService {
   }
 
   /** My unread count in one team (the team page's link to the conversation). */
-  async unread(actor: Professional, teamId: string): Promise<number> {
-    const ctx = await this.deps.teams.member(actor, teamId);
-    const counts = await this.unreadCounter.counts(actor.id, [ctx.team._id]);
+  async unread(ctx: MemberContext): Promise<number> {
+    const counts = await this.unreadCounter.counts(ctx.actor.id, [ctx.team._id]);
     return counts.get(String(ctx.team._id)) ?? 0;
   }
 
   /** Read positions of the current members (also on read-only teams). */
-  async reads(actor: Professional, teamId: string): Promise<ReadReceiptView[]> {
-    const ctx = await this.deps.teams.member(actor, teamId);
+  async reads(ctx: MemberContext): Promise<ReadReceiptView[]> {
     const [reads, members] = await Promise.all([
       this.deps.models.ChatRead.find({ teamId: ctx.team._id }).lean(),
-      this.deps.teamModels.Membership.find({ teamId: ctx.team._id, leftAt: null }).lean(),
+      this.deps.teams.currentMemberIds(ctx.team._id),
     ]);
-    const current = new Set(members.map((m) => String(m.professionalId)));
+    const current = new Set(members);
     return reads
       .filter((r) => current.has(String(r.professionalId)))
       .map((r) => ({
@@ -290,8 +282,7 @@ export class ChatService {
    * Marks the conversation read up to a message of this team (404 for any other id). Reading
    * is allowed on read-only teams. Answers the member's read position, which never moves back.
    */
-  async markRead(actor: Professional, teamId: string, messageId: string): Promise<ReadReceiptView> {
-    const ctx = await this.deps.teams.member(actor, teamId);
+  async markRead(ctx: MemberContext, messageId: string): Promise<ReadReceiptView> {
     const id = new Types.ObjectId(messageId);
     const exists = await this.deps.models.Message.exists({ _id: id, teamId: ctx.team._id });
     if (!exists) throw notFound();
@@ -306,7 +297,7 @@ export class ChatService {
   ): Promise<ReadReceiptView> {
     const { ChatRead } = this.deps.models;
     const key = { teamId: ctx.team._id, professionalId: ctx.actorId };
-    // No $max on every engine (database.md): a conditional update, else a first insert.
+    // No $max on every engine (docs/database.md): a conditional update, else a first insert.
     const forward = () =>
       ChatRead.updateOne(
         { ...key, lastReadId: { $lt: messageId } },

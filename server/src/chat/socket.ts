@@ -8,7 +8,7 @@ import type { ChatService } from './service.js';
 /**
  * The conversation on sockets: `chat:send` and `chat:read` with an acknowledgement. Members'
  * sockets are already in their teams' rooms (teams feature), which is where `chat:message` and
- * `chat:read` go; the service checks membership on every event, like HTTP.
+ * `chat:read` go; membership is read again for every event, like every HTTP request.
  */
 export function chatSocketFeature(chat: ChatService): SocketFeature {
   return {
@@ -19,8 +19,10 @@ export function chatSocketFeature(chat: ChatService): SocketFeature {
         if (typeof ack !== 'function') return;
         const parsed = chatSendSchema.safeParse(payload);
         if (!parsed.success) return fail(ack, new AppError('invalid_message'));
+        const { teamId, ...input } = parsed.data;
         chat
-          .send(who(), parsed.data)
+          .member(who(), teamId)
+          .then((ctx) => chat.send(ctx, input))
           .then((message) => ack({ ok: true, data: message }))
           .catch((err: unknown) => fail(ack, err, log));
       });
@@ -31,7 +33,8 @@ export function chatSocketFeature(chat: ChatService): SocketFeature {
         // A malformed address names no team the sender may see: the same 404.
         if (!parsed.success) return fail(ack, new AppError('not_found'));
         chat
-          .markRead(who(), parsed.data.teamId, parsed.data.messageId)
+          .member(who(), parsed.data.teamId)
+          .then((ctx) => chat.markRead(ctx, parsed.data.messageId))
           .then((receipt) => ack({ ok: true, data: receipt }))
           .catch((err: unknown) => fail(ack, err, log));
       });

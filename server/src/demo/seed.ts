@@ -4,7 +4,8 @@ import type { Role } from '../../../shared/src/schemas/auth.js';
 import type { Contributions } from '../contributions/service.js';
 import type { ProfessionalDoc } from '../auth/model.js';
 import { toProfessional, type AuthService } from '../auth/service.js';
-import type { InvitationService } from '../invitations/service.js';
+import type { InvitationCommands } from '../invitations/commands.js';
+import type { TeamCommands } from '../teams/commands.js';
 import type { TeamService } from '../teams/service.js';
 import type { Logger } from '../logger.js';
 
@@ -67,7 +68,8 @@ export async function seedDemo(
   services: {
     auth: AuthService;
     teams: TeamService;
-    invitations: InvitationService;
+    teamCommands: TeamCommands;
+    invitationCommands: InvitationCommands;
     contributions: Contributions;
   },
   logger: Logger,
@@ -102,9 +104,15 @@ async function seedDemoTeam(
   Professional: Model<ProfessionalDoc>,
   {
     teams,
-    invitations,
+    teamCommands,
+    invitationCommands,
     contributions,
-  }: { teams: TeamService; invitations: InvitationService; contributions: Contributions },
+  }: {
+    teams: TeamService;
+    teamCommands: TeamCommands;
+    invitationCommands: InvitationCommands;
+    contributions: Contributions;
+  },
 ): Promise<void> {
   const byRpps = async (rpps: string) => {
     const doc = await Professional.findOne({ rpps }).lean<ProfessionalDoc>();
@@ -114,36 +122,36 @@ async function seedDemoTeam(
   const [claire, julien, sophie] = await Promise.all(
     ['10000000001', '10000000002', '10000000003'].map(byRpps),
   );
-  const { team } = await teams.create(
-    claire!,
-    {
-      patient: {
-        identity: {
-          birthName: 'EXEMPLE',
-          firstNames: 'Marcel',
-          sex: 'M',
-          birthDate: '1941-04-12',
-          birthPlaceCode: '69123',
-        },
+  const { teamId } = await teamCommands.create(claire!, {
+    patient: {
+      identity: {
+        birthName: 'EXEMPLE',
+        firstNames: 'Marcel',
+        sex: 'M',
+        birthDate: '1941-04-12',
+        birthPlaceCode: '69123',
       },
-      inclusion: { category: 'polypathologie_65', gridVersion: 'démo', score: 16 },
-      consent: { date: new Date().toISOString().slice(0, 10), method: 'oral' },
-      medecinTraitant: { self: true },
     },
-    'http://localhost',
-  );
+    inclusion: { category: 'polypathologie_65', gridVersion: 'démo', score: 16 },
+    consent: { date: new Date().toISOString().slice(0, 10), method: 'oral' },
+    medecinTraitant: { self: true },
+  });
   for (const [who, rpps] of [
     [julien!, '10000000002'],
     [sophie!, '10000000003'],
   ] as const) {
-    const ctx = await teams.member(claire!, team.id);
-    const { invitation } = await invitations.invite(ctx, { invitee: { rpps } }, 'http://localhost');
-    await invitations.accept(who, invitation.id);
+    const ctx = await teams.member(claire!, teamId);
+    const { invitation } = await invitationCommands.invite(
+      ctx,
+      { invitee: { rpps } },
+      'http://localhost',
+    );
+    await invitationCommands.accept(who, invitation.id);
   }
-  const ctx = await teams.member(claire!, team.id);
-  await invitations.invite(ctx, { invitee: { rpps: '10000000004' } }, 'http://localhost');
+  const ctx = await teams.member(claire!, teamId);
+  await invitationCommands.invite(ctx, { invitee: { rpps: '10000000004' } }, 'http://localhost');
   const now = new Date();
-  await contributions.record(team.id, claire!.id, 'note', now, 2);
-  await contributions.record(team.id, claire!.id, 'message', now);
-  await contributions.record(team.id, julien!.id, 'task', now);
+  await contributions.record(teamId, claire!.id, 'note', now, 2);
+  await contributions.record(teamId, claire!.id, 'message', now);
+  await contributions.record(teamId, julien!.id, 'task', now);
 }

@@ -1,5 +1,6 @@
 import type { Professional } from '../../../shared/src/schemas/auth.js';
 import type { Logger } from '../logger.js';
+import type { MemberContext } from '../teams/access.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -9,6 +10,8 @@ declare global {
       log: Logger;
       /** Set by the session middleware when the cookie names a live session. */
       auth?: { sessionId: string; professional: Professional };
+      /** Set by the team-context middleware under /api/teams/:teamId: the acting member. */
+      team?: MemberContext;
     }
   }
 }

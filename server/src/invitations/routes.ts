@@ -2,28 +2,39 @@ import { Router } from 'express';
 import { claimInvitationSchema, inviteSchema } from '../../../shared/src/schemas/teams.js';
 import { requireAuth } from '../http/middleware.js';
 import { parse } from '../http/validate.js';
+import { teamOf } from '../teams/context.js';
 import type { TeamService } from '../teams/service.js';
 import { actorOf, baseUrlOf } from '../teams/routes.js';
+import type { InvitationCommands } from './commands.js';
 import type { InvitationService } from './service.js';
 
-export function invitationRoutes(
-  invitations: InvitationService,
+/** /api/teams/:teamId/invitations: mounted in the team scope (members only). */
+export function teamInvitationRoutes(
+  commands: InvitationCommands,
   teams: TeamService,
   publicUrl: string | undefined,
 ): Router {
-  const router = Router();
+  const router = Router({ mergeParams: true });
 
-  router.post('/teams/:id/invitations', requireAuth, async (req, res) => {
-    const ctx = await teams.member(actorOf(req), String(req.params.id));
+  router.post('/invitations', async (req, res) => {
     const input = parse(inviteSchema, req.body);
-    res.status(201).json(await invitations.invite(ctx, input, baseUrlOf(req, publicUrl)));
+    res.status(201).json(await commands.invite(teamOf(req), input, baseUrlOf(req, publicUrl)));
   });
 
-  router.post('/teams/:id/invitations/:invitationId/cancel', requireAuth, async (req, res) => {
-    const ctx = await teams.member(actorOf(req), String(req.params.id));
-    await invitations.cancel(ctx, String(req.params.invitationId));
-    res.json({ team: await teams.get(actorOf(req), String(req.params.id)) });
+  router.post('/invitations/:invitationId/cancel', async (req, res) => {
+    await commands.cancel(teamOf(req), String(req.params.invitationId));
+    res.json({ team: await teams.get(teamOf(req)) });
   });
+
+  return router;
+}
+
+/** /api/invitations: the invitee's side (inbox, links), outside any team they belong to. */
+export function invitationRoutes(
+  invitations: InvitationService,
+  commands: InvitationCommands,
+): Router {
+  const router = Router();
 
   router.get('/invitations', requireAuth, async (req, res) => {
     res.set('Cache-Control', 'no-store');
@@ -38,15 +49,15 @@ export function invitationRoutes(
 
   router.post('/invitations/claim', requireAuth, async (req, res) => {
     const { token } = parse(claimInvitationSchema, req.body);
-    res.json(await invitations.claim(actorOf(req), token));
+    res.json(await commands.claim(actorOf(req), token));
   });
 
   router.post('/invitations/:id/accept', requireAuth, async (req, res) => {
-    res.json(await invitations.accept(actorOf(req), String(req.params.id)));
+    res.json(await commands.accept(actorOf(req), String(req.params.id)));
   });
 
   router.post('/invitations/:id/decline', requireAuth, async (req, res) => {
-    await invitations.decline(actorOf(req), String(req.params.id));
+    await commands.decline(actorOf(req), String(req.params.id));
     res.status(204).end();
   });
 

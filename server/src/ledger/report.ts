@@ -1,33 +1,20 @@
 import type { Model, PipelineStage, Types } from 'mongoose';
 import type { LedgerReportRow, LedgerReportView } from '../../../shared/src/ledger.js';
 import { PROFESSION_LABELS } from '../../../shared/src/professions.js';
-import {
-  computeLedgerYear,
-  type LedgerStatusEventInput,
-  type LedgerTeamInput,
-} from '../../../shared/src/rules/ledger.js';
+import { computeLedgerYear, type LedgerTeamInput } from '../../../shared/src/rules/ledger.js';
 import type { LedgerSettings } from '../../../shared/src/rules/ledger-settings.js';
 import { yearBounds } from '../../../shared/src/time.js';
 import type { ProfessionalDoc } from '../auth/model.js';
 import type { ContributionCounterDoc } from '../contributions/model.js';
-import type { TeamModels } from '../teams/model.js';
+import { historyPipelines, type TeamHistory } from '../teams/history.js';
 
 export interface ReportDeps {
-  teams: Pick<TeamModels, 'Membership' | 'StatusEvent'>;
+  history: TeamHistory;
   Counter: Model<ContributionCounterDoc>;
   Professional: Model<ProfessionalDoc>;
   settings: LedgerSettings;
 }
 
-interface MembershipRow {
-  professionalId: Types.ObjectId;
-  teamId: Types.ObjectId;
-  joinedAt: Date;
-  leftAt: Date | null;
-}
-interface EventRow extends LedgerStatusEventInput {
-  teamId: Types.ObjectId;
-}
 interface CounterRow {
   professionalId: Types.ObjectId;
   teamId: Types.ObjectId;
@@ -51,22 +38,13 @@ interface CounterRow {
  */
 export function reportPipelines(year: number, settings: LedgerSettings) {
   const { start, end } = yearBounds(year, settings.timeZone);
-  const memberships: PipelineStage[] = [
-    { $match: { joinedAt: { $lt: end }, $or: [{ leftAt: null }, { leftAt: { $gt: start } }] } },
-    { $project: { _id: 0, professionalId: 1, teamId: 1, joinedAt: 1, leftAt: 1 } },
-  ];
-  // Events after the year cannot change it; earlier ones give the status at its start.
-  const events: PipelineStage[] = [
-    { $match: { at: { $lt: end } } },
-    { $project: { _id: 0, teamId: 1, status: 1, at: 1 } },
-  ];
   const counters: PipelineStage[] = [
     { $match: { year } },
     {
       $project: { _id: 0, professionalId: 1, teamId: 1, note: 1, message: 1, task: 1, total: 1 },
     },
   ];
-  return { memberships, events, counters };
+  return { ...historyPipelines(start, end), counters };
 }
 
 function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
@@ -91,9 +69,9 @@ export async function buildReport(
 ): Promise<LedgerReportView> {
   const { settings } = deps;
   const p = reportPipelines(year, settings);
-  const [memberships, events, counters] = await Promise.all([
-    deps.teams.Membership.aggregate<MembershipRow>(p.memberships),
-    deps.teams.StatusEvent.aggregate<EventRow>(p.events),
+  const { start, end } = yearBounds(year, settings.timeZone);
+  const [{ memberships, events }, counters] = await Promise.all([
+    deps.history.periodsOverlapping(start, end),
     deps.Counter.aggregate<CounterRow>(p.counters),
   ]);
   const eventsByTeam = groupBy(events, (e) => e.teamId.toHexString());

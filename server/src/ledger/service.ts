@@ -18,14 +18,15 @@ import type { ProfessionalDoc } from '../auth/model.js';
 import type { ContributionCounterDoc } from '../contributions/model.js';
 import { isDuplicateKey } from '../db/errors.js';
 import { AppError } from '../http/errors.js';
-import type { TeamModels } from '../teams/model.js';
+import type { TeamHistory } from '../teams/history.js';
 import { newStatementCode, normaliseStatementCode } from './codes.js';
 import type { LedgerModels } from './model.js';
 import { referencesFor } from './references.js';
 import { buildReport } from './report.js';
 
 export interface LedgerServiceDeps {
-  teams: Pick<TeamModels, 'Membership' | 'StatusEvent'>;
+  /** Membership periods and status events, through the teams feature. */
+  history: TeamHistory;
   Counter: Model<ContributionCounterDoc>;
   Professional: Model<ProfessionalDoc>;
   ledger: LedgerModels;
@@ -47,8 +48,8 @@ const periodViews = (periods: LedgerPeriod[]): LedgerPeriodView[] =>
   periods.map((p) => ({ from: p.from.toISOString(), to: p.to.toISOString() }));
 
 /**
- * The participation ledger of the signed-in professional (house style 9: every method takes
- * the acting professional and reads only their own rows), yearly statements and their public
+ * The participation ledger of the signed-in professional (every method takes the acting
+ * professional and reads only their own rows), yearly statements and their public
  * check. Reads counters, memberships and status events only: never raw contributions.
  */
 export class LedgerService {
@@ -80,20 +81,18 @@ export class LedgerService {
   }
 
   async yearView(actor: Professional, year: number): Promise<LedgerYearView> {
-    const { teams, Counter, ledger, settings } = this.deps;
+    const { history, Counter, ledger, settings } = this.deps;
     const now = this.now();
     const professionalId = new Types.ObjectId(actor.id);
     const { start, end } = yearBounds(year, settings.timeZone);
-    const memberships = await teams.Membership.find({ professionalId }).lean();
+    const memberships = await history.membershipsOf(professionalId);
     const inYear = memberships.filter(
       (m) => m.joinedAt < end && (m.leftAt == null || m.leftAt > start),
     );
     const teamIds = [...new Map(inYear.map((m) => [String(m.teamId), m.teamId])).values()];
     if (teamIds.length > 0 && end > now) await this.deps.settleEndedTerms?.(teamIds);
     const [events, counters, refs] = await Promise.all([
-      teamIds.length > 0
-        ? teams.StatusEvent.find({ teamId: { $in: teamIds }, at: { $lt: end } }).lean()
-        : [],
+      history.statusEventsOf(teamIds, end),
       Counter.find({ professionalId, year }).lean(),
       referencesFor(ledger.LedgerReference, teamIds),
     ]);

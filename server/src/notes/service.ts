@@ -4,7 +4,6 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { noteDocId, type NoteAddress } from '../../../shared/src/notes.js';
-import { isReadOnly } from '../../../shared/src/rules/activation.js';
 import type { Professional } from '../../../shared/src/schemas/auth.js';
 import type {
   NoteActivityView,
@@ -14,7 +13,9 @@ import type {
 import type { ProfessionalDoc } from '../auth/model.js';
 import type { ContributionInput, Contributions } from '../contributions/service.js';
 import { AppError, notFound } from '../http/errors.js';
-import { parseObjectId, requireWritable, type MemberContext } from '../teams/access.js';
+import { parseObjectId, type MemberContext } from '../teams/access.js';
+import { denial } from '../../../shared/src/rules/policy.js';
+import { authorize, subjectOf } from '../teams/policy.js';
 import type { TeamService } from '../teams/service.js';
 import { loadRefs } from '../teams/views.js';
 import type { NoteModels } from './model.js';
@@ -36,7 +37,7 @@ export interface NoteServiceDeps {
   limits: NoteLimits;
   /** Each new editing session (a new activity row) is one contribution of its author. */
   contributions: Contributions;
-  now?: () => Date;
+  now: () => Date;
 }
 
 /** Why a note is read-only, if it is: the code sent with refused updates. */
@@ -81,7 +82,7 @@ export class NoteService {
   /** Per document and author, the activity row written last (see `writeActivity`). */
   private readonly openRows = new Map<string, OpenActivityRow>();
   constructor(private readonly deps: NoteServiceDeps) {
-    this.now = deps.now ?? (() => new Date());
+    this.now = deps.now;
   }
 
   /** What a client with this state vector lacks (sync step 2's content). */
@@ -93,32 +94,38 @@ export class NoteService {
     return Y.encodeStateAsUpdate(live.doc, clientVector);
   }
 
-  /** Opens a document for a member: the server's sync step 2 (for the client's step 1) and step 1. */
-  async join(
-    actor: Professional,
-    address: NoteAddress,
-    clientStep1: Uint8Array,
-  ): Promise<{ live: LiveDoc; readOnly: ReadOnlyReason; messages: Uint8Array[] }> {
+  /**
+   * Opens a document for a member (404 for anyone else): the live copy, loaded once for every
+   * socket. The opening is audited; the sync answer comes after the socket is in the room
+   * (`syncReply`), so no edit falls between the two.
+   */
+  async open(actor: Professional, address: NoteAddress): Promise<LiveDoc> {
     const ctx = await this.deps.teams.member(actor, address.teamId);
     const live = await this.deps.registry.get(noteDocId(address), ctx.team._id);
-    const messages: Uint8Array[] = [];
+    await this.deps.teams.audit(ctx, 'note.open', `note:${address.doc}`);
+    return live;
+  }
+
+  /** The state vector in a client's sync step 1; a malformed one is refused. */
+  readStep1(clientStep1: Uint8Array): Uint8Array {
     try {
       const decoder = decoding.createDecoder(clientStep1);
       if (decoding.readVarUint(decoder) !== syncProtocol.messageYjsSyncStep1)
         throw new Error('not step 1');
-      const clientVector = decoding.readVarUint8Array(decoder);
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
-      encoding.writeVarUint8Array(encoder, this.missingFor(live, clientVector));
-      messages.push(encoding.toUint8Array(encoder));
+      return decoding.readVarUint8Array(decoder);
     } catch {
       throw new AppError('invalid_update');
     }
+  }
+
+  /** The server's sync step 2 (what a client with this state vector lacks) and its own step 1. */
+  syncReply(live: LiveDoc, clientVector: Uint8Array): Uint8Array[] {
+    const step2 = encoding.createEncoder();
+    encoding.writeVarUint(step2, syncProtocol.messageYjsSyncStep2);
+    encoding.writeVarUint8Array(step2, this.missingFor(live, clientVector));
     const step1 = encoding.createEncoder();
     syncProtocol.writeSyncStep1(step1, live.doc);
-    messages.push(encoding.toUint8Array(step1));
-    await this.deps.teams.audit(ctx, 'note.open', `note:${address.doc}`);
-    return { live, readOnly: readOnlyReason(ctx), messages };
+    return [encoding.toUint8Array(step2), encoding.toUint8Array(step1)];
   }
 
   /**
@@ -162,9 +169,9 @@ export class NoteService {
     this.deps.registry.stored(live);
   }
 
-  /** 404 for anyone but a current member, before a body is even parsed. */
-  async checkMember(actor: Professional, address: NoteAddress): Promise<void> {
-    await this.deps.teams.member(actor, address.teamId);
+  /** Whether the professional may still open the note, and why it is read-only if it is (404 if not a member). */
+  async access(actor: Professional, address: NoteAddress): Promise<ReadOnlyReason> {
+    return readOnlyReason(await this.deps.teams.member(actor, address.teamId));
   }
 
   /** Edits are audited per author and document at most every few minutes, not per keystroke. */
@@ -299,8 +306,7 @@ export class NoteService {
     }
   }
 
-  async activity(actor: Professional, address: NoteAddress): Promise<NoteActivityView[]> {
-    const ctx = await this.deps.teams.member(actor, address.teamId);
+  async activity(ctx: MemberContext, address: NoteAddress): Promise<NoteActivityView[]> {
     await this.flushActivity();
     await this.deps.teams.audit(ctx, 'note.activity.read', `note:${address.doc}`);
     const rows = await this.deps.models.NoteActivity.find({ docId: noteDocId(address) })
@@ -320,12 +326,11 @@ export class NoteService {
   }
 
   async createVersion(
-    actor: Professional,
+    ctx: MemberContext,
     address: NoteAddress,
     name: string,
   ): Promise<NoteVersionView> {
-    const ctx = await this.deps.teams.member(actor, address.teamId);
-    requireWritable(ctx);
+    authorize(ctx, 'note.version.create');
     const live = await this.deps.registry.get(noteDocId(address), ctx.team._id);
     const at = this.now();
     const doc = await this.deps.models.NoteVersion.create({
@@ -337,11 +342,10 @@ export class NoteService {
       state: Buffer.from(Y.encodeStateAsUpdate(live.doc)),
     });
     await this.deps.teams.audit(ctx, 'note.version.create', `version:${String(doc._id)}`);
-    return { id: String(doc._id), name, createdBy: refOf(actor), at: at.toISOString() };
+    return { id: String(doc._id), name, createdBy: refOf(ctx.actor), at: at.toISOString() };
   }
 
-  async versions(actor: Professional, address: NoteAddress): Promise<NoteVersionView[]> {
-    await this.deps.teams.member(actor, address.teamId);
+  async versions(_ctx: MemberContext, address: NoteAddress): Promise<NoteVersionView[]> {
     const rows = await this.deps.models.NoteVersion.find({ docId: noteDocId(address) })
       .sort({ at: -1 })
       .lean();
@@ -358,11 +362,10 @@ export class NoteService {
   }
 
   async version(
-    actor: Professional,
+    ctx: MemberContext,
     address: NoteAddress,
     versionId: string,
   ): Promise<NoteVersionStateView> {
-    const ctx = await this.deps.teams.member(actor, address.teamId);
     const id = parseObjectId(versionId);
     const row = id
       ? await this.deps.models.NoteVersion.findOne({ _id: id, docId: noteDocId(address) }).lean()
@@ -381,11 +384,10 @@ export class NoteService {
   }
 }
 
+/** Why the member may not edit the note, if they may not: the policy's answer for `note.edit`. */
 export function readOnlyReason(ctx: MemberContext): ReadOnlyReason {
-  if (ctx.team.closure != null) return 'team_closed';
-  if (isReadOnly({ closed: false, consentInForce: ctx.team.consent.withdrawnAt == null }))
-    return 'read_only';
-  return undefined;
+  const refused = denial(subjectOf(ctx), 'note.edit');
+  return refused === 'team_closed' || refused === 'read_only' ? refused : undefined;
 }
 
 const refOf = (p: Professional) => ({

@@ -9,6 +9,7 @@ import {
   noteUpdateSchema,
   type NoteAddress,
 } from '../../../shared/src/notes.js';
+import type { CommandHooks } from '../commands/command.js';
 import { AppError } from '../http/errors.js';
 import { safeError, type Logger } from '../logger.js';
 import type { AppServer, AppSocket, SocketFeature } from '../realtime/io.js';
@@ -39,7 +40,7 @@ export function noteSocketFeature(
   io: AppServer,
   notes: NoteService,
   registry: DocRegistry,
-  opts: { multiInstance: boolean },
+  opts: { multiInstance: boolean; hooks?: CommandHooks | undefined },
 ): SocketFeature {
   const open = new WeakMap<AppSocket, Map<string, OpenNote>>();
   /** Per document, which socket introduced each awareness client id. */
@@ -93,16 +94,39 @@ export function noteSocketFeature(
         const parsed = noteJoinSchema.safeParse(payload);
         if (!parsed.success) return fail(ack, new AppError('not_found'));
         const { message, ...address } = parsed.data;
+        const docId = noteDocId(address);
+        let vector: Uint8Array;
+        try {
+          // Checked first: a malformed join leaves what the socket has open as it is.
+          vector = notes.readStep1(message);
+        } catch (err) {
+          return fail(ack, err, log);
+        }
         notes
-          .join(who, address, message)
-          .then(({ live, readOnly, messages }) => {
-            const docId = noteDocId(address);
+          .open(who, address)
+          .then(async (live) => {
+            await opts.hooks?.checkpoint?.('note.join.loaded');
             close(socket, docId);
+            // In the room first, then access read again: a removal or a closure committed
+            // while the note was loading took no socket out of the room, since this one was
+            // not in it yet; the second read sees it. One committed after it finds the socket
+            // in the room and takes it out. The socket may write only once this is settled,
+            // and the sync answer is computed once it is in the room, so no edit falls between.
+            await socket.join(noteRoom(address));
+            let readOnly: ReadOnlyReason;
+            try {
+              readOnly = await notes.access(who, address);
+            } catch (err) {
+              await socket.leave(noteRoom(address));
+              throw err;
+            }
+            const messages = notes.syncReply(live, vector);
+            // Gone meanwhile: its disconnect already closed what it had open.
+            if (!socket.connected) return;
             open
               .get(socket)
               ?.set(docId, { address, live, readOnly, awareness: new Map(), lastEditAudit: 0 });
             registry.subscribe(live);
-            void socket.join(noteRoom(address));
             ack({ ok: true, data: { readOnly: readOnly !== undefined, messages } });
             // Who is already here: the last state of every other socket on this instance.
             for (const [id, update] of presence.get(docId) ?? []) {

@@ -9,7 +9,8 @@ import { isDuplicateKey } from '../db/errors.js';
 import { notFound } from '../http/errors.js';
 import { safeError, type Logger } from '../logger.js';
 import { rooms, type AppServer } from '../realtime/io.js';
-import type { MembershipDoc } from '../teams/model.js';
+import type { Outbox } from '../outbox/service.js';
+import type { TeamService } from '../teams/service.js';
 import { loadRefs } from '../teams/views.js';
 import type { NotificationDoc } from './model.js';
 
@@ -40,13 +41,14 @@ export class Notifications {
     private readonly deps: {
       Notification: Model<NotificationDoc>;
       Professional: Model<ProfessionalDoc>;
-      Membership: Model<MembershipDoc>;
+      /** Which of a reader's notifications are about teams they still belong to. */
+      teams: Pick<TeamService, 'teamIdsOf'>;
       io: AppServer;
       logger: Logger;
-      now?: () => Date;
+      now: () => Date;
     },
   ) {
-    this.now = deps.now ?? (() => new Date());
+    this.now = deps.now;
   }
 
   addSink(sink: NotificationSink): void {
@@ -71,7 +73,7 @@ export class Notifications {
         data: input.data ?? {},
         // Every notification has a unique key: the given one when it must exist once, else
         // its own id. A sparse index would skip documents without one, but not every engine
-        // we run on honours sparseness (database.md): a key on every document needs none.
+        // we run on honours sparseness (docs/database.md): a key on every document needs none.
         dedupeKey: input.dedupeKey ? `${input.dedupeKey}:${id}` : `id:${String(_id)}`,
         createdAt,
         readAt: null,
@@ -98,6 +100,16 @@ export class Notifications {
     } catch (err) {
       this.deps.logger.error({ err: safeError(err), kind: input.kind }, 'notification failed');
     }
+  }
+
+  /**
+   * Notifications left by commands in the outbox. The message's key makes a second delivery
+   * (after a crash, or two sweeps at once) a no-op; a failure leaves the entry for a retry.
+   */
+  handleEffects(outbox: Outbox): void {
+    outbox.on('notify', ({ recipients, notification }, key) =>
+      this.notify(recipients, { ...notification, dedupeKey: key }),
+    );
   }
 
   /** The reader's notifications, newest first, `limit` at most after the cursor. */
@@ -204,13 +216,12 @@ export class Notifications {
   private async views(recipient: Types.ObjectId, docs: NotificationDoc[]) {
     const teamIds = [...new Set(docs.flatMap((d) => (d.teamId ? [String(d.teamId)] : [])))];
     const memberships = teamIds.length
-      ? await this.deps.Membership.find({
-          professionalId: recipient,
-          leftAt: null,
-          teamId: { $in: teamIds.map((id) => new Types.ObjectId(id)) },
-        }).lean<MembershipDoc[]>()
+      ? await this.deps.teams.teamIdsOf(
+          recipient,
+          teamIds.map((id) => new Types.ObjectId(id)),
+        )
       : [];
-    const memberOf = new Set(memberships.map((m) => String(m.teamId)));
+    const memberOf = new Set(memberships.map(String));
     const ref = await loadRefs(
       this.deps.Professional,
       docs.map((d) => d.actorId),

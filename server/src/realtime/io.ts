@@ -45,7 +45,7 @@ export const rooms = {
  */
 export function createSocketServer(
   httpServer: HttpServer,
-  auth: AuthService,
+  auth: Pick<AuthService, 'resolve'>,
   logger: Logger,
   features: SocketFeature[],
   maxMessageBytes: number,
@@ -82,6 +82,13 @@ export function createSocketServer(
     const { professional, sessionId } = socket.data;
     const log = logger.child({ socketId: socket.id, userId: professional.id });
     void socket.join([rooms.user(professional.id), rooms.session(sessionId), ...socket.data.rooms]);
+    // A removal committed after the handshake read the rooms, and dispatched before this join,
+    // took no socket out of them: read them again now that the socket is in, and leave what
+    // is no longer granted. (A later removal finds the socket in the room and takes it out.)
+    recheckRooms(socket, features).catch((err: unknown) => {
+      log.error({ err: safeError(err) }, 'socket rooms re-check failed');
+      socket.disconnect(true);
+    });
     log.debug('socket connected');
     socket.emit('session:ready', { professional });
 
@@ -93,6 +100,17 @@ export function createSocketServer(
   });
 
   return io;
+}
+
+async function recheckRooms(socket: AppSocket, features: SocketFeature[]): Promise<void> {
+  const granted = new Set(
+    (
+      await Promise.all(
+        features.map((f) => (f.rooms ? f.rooms(socket.data.professional) : Promise.resolve([]))),
+      )
+    ).flat(),
+  );
+  for (const room of socket.data.rooms) if (!granted.has(room)) await socket.leave(room);
 }
 
 /** Ends every live socket of a session (sign-out), on every instance when Redis links them. */

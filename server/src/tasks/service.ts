@@ -1,5 +1,4 @@
 import { Types, type Model } from 'mongoose';
-import type { Professional } from '../../../shared/src/schemas/auth.js';
 import {
   TASK_LIMITS,
   calendarDay,
@@ -16,43 +15,40 @@ import { AppError, notFound } from '../http/errors.js';
 import { safeError, type Logger } from '../logger.js';
 import type { Notifications } from '../notifications/service.js';
 import { rooms, type AppServer } from '../realtime/io.js';
-import { parseObjectId, requireWritable, type MemberContext } from '../teams/access.js';
-import { isCurrentMember } from '../teams/memberships.js';
-import type { TeamModels } from '../teams/model.js';
+import { parseObjectId, type MemberContext } from '../teams/access.js';
+import { allowed, authorize } from '../teams/policy.js';
 import type { TeamService } from '../teams/service.js';
 import { loadRefs } from '../teams/views.js';
 import type { TaskDoc } from './model.js';
 
 export interface TaskDeps {
   Task: Model<TaskDoc>;
-  models: TeamModels;
   Professional: Model<ProfessionalDoc>;
   teams: TeamService;
   contributions: Contributions;
   notifications: Notifications;
   io: AppServer;
   logger: Logger;
-  now?: () => Date;
+  now: () => Date;
 }
 
 type TaskPatch = Partial<Pick<TaskDoc, 'title' | 'details' | 'assigneeId' | 'due'>> &
   Partial<Pick<TaskDoc, 'status' | 'doneBy' | 'doneAt'>>;
 
 /**
- * Tasks of a team. Every method reaches the team through `TeamService.member` (404 for
- * non-members), writes need a writable team, and each change is a compare-and-set on the
+ * Tasks of a team. Every method takes the acting member's context (teams/context.ts: 404 for
+ * non-members), writes are asked of the policy (a writable team), and each change is a compare-and-set on the
  * task's version, then audited (ids only), sent live to the team room and counted as a
  * contribution of its author.
  */
 export class TaskService {
   private readonly now: () => Date;
   constructor(private readonly deps: TaskDeps) {
-    this.now = deps.now ?? (() => new Date());
+    this.now = deps.now;
   }
 
   /** Every open task and the most recently done ones, in display order (overdue first). */
-  async list(actor: Professional, teamId: string): Promise<TaskView[]> {
-    const ctx = await this.deps.teams.member(actor, teamId);
+  async list(ctx: MemberContext): Promise<TaskView[]> {
     const { Task } = this.deps;
     const [open, done] = await Promise.all([
       Task.find({ teamId: ctx.team._id, status: 'open' }).lean<TaskDoc[]>(),
@@ -66,8 +62,7 @@ export class TaskService {
   }
 
   /** Counts for the team page (no titles): open, overdue, and open ones of the reader. */
-  async summary(actor: Professional, teamId: string): Promise<TaskSummaryView> {
-    const ctx = await this.deps.teams.member(actor, teamId);
+  async summary(ctx: MemberContext): Promise<TaskSummaryView> {
     const { Task } = this.deps;
     const base = { teamId: ctx.team._id, status: 'open' as const };
     const [open, overdue, mine] = await Promise.all([
@@ -79,8 +74,8 @@ export class TaskService {
     return { open, overdue, mine };
   }
 
-  async create(actor: Professional, teamId: string, input: CreateTask): Promise<TaskView> {
-    const ctx = await this.writable(actor, teamId);
+  async create(ctx: MemberContext, input: CreateTask): Promise<TaskView> {
+    authorize(ctx, 'task.write');
     const assigneeId = await this.requireAssignee(ctx, input.assigneeId);
     const now = this.now();
     const doc = (
@@ -104,13 +99,8 @@ export class TaskService {
     return view;
   }
 
-  async update(
-    actor: Professional,
-    teamId: string,
-    taskId: string,
-    input: UpdateTask,
-  ): Promise<TaskView> {
-    const ctx = await this.writable(actor, teamId);
+  async update(ctx: MemberContext, taskId: string, input: UpdateTask): Promise<TaskView> {
+    authorize(ctx, 'task.write');
     const before = await this.find(ctx, taskId);
     const set: TaskPatch = {};
     if (input.title !== undefined) set.title = input.title;
@@ -129,24 +119,20 @@ export class TaskService {
   }
 
   /** Marks a task done (by the actor, now); done already: answered as it is, nothing counted. */
-  complete(actor: Professional, teamId: string, taskId: string, version: number) {
-    return this.setStatus(actor, teamId, taskId, version, 'done');
+  complete(ctx: MemberContext, taskId: string, version: number) {
+    return this.setStatus(ctx, taskId, version, 'done');
   }
 
-  reopen(actor: Professional, teamId: string, taskId: string, version: number) {
-    return this.setStatus(actor, teamId, taskId, version, 'open');
+  reopen(ctx: MemberContext, taskId: string, version: number) {
+    return this.setStatus(ctx, taskId, version, 'open');
   }
 
   /** Deletion: by the task's creator or a manager of the team. Not a contribution. */
-  async remove(
-    actor: Professional,
-    teamId: string,
-    taskId: string,
-    version: number,
-  ): Promise<void> {
-    const ctx = await this.writable(actor, teamId);
+  async remove(ctx: MemberContext, taskId: string, version: number): Promise<void> {
+    authorize(ctx, 'task.write');
+    const teamId = String(ctx.team._id);
     const task = await this.find(ctx, taskId);
-    if (!task.createdBy.equals(ctx.actorId) && !ctx.isManager)
+    if (!task.createdBy.equals(ctx.actorId) && !allowed(ctx, 'task.delete.any'))
       throw new AppError('not_task_creator');
     const res = await this.deps.Task.deleteOne({ _id: task._id, version });
     if (res.deletedCount !== 1) throw await this.staleOrGone(task._id);
@@ -157,13 +143,12 @@ export class TaskService {
   }
 
   private async setStatus(
-    actor: Professional,
-    teamId: string,
+    ctx: MemberContext,
     taskId: string,
     version: number,
     status: 'open' | 'done',
   ): Promise<TaskView> {
-    const ctx = await this.writable(actor, teamId);
+    authorize(ctx, 'task.write');
     const before = await this.find(ctx, taskId);
     if (before.version !== version) throw new AppError('task_conflict');
     if (before.status === status) return (await this.views([before]))[0]!;
@@ -174,12 +159,6 @@ export class TaskService {
         : { status, doneBy: null, doneAt: null };
     const doc = await this.compareAndSet(ctx, before, version, set, now);
     return this.changed(ctx, doc, status === 'done' ? 'task.complete' : 'task.reopen', now);
-  }
-
-  private async writable(actor: Professional, teamId: string): Promise<MemberContext> {
-    const ctx = await this.deps.teams.member(actor, teamId);
-    requireWritable(ctx);
-    return ctx;
   }
 
   private async find(ctx: MemberContext, taskId: string): Promise<TaskDoc> {
@@ -193,7 +172,7 @@ export class TaskService {
 
   private async requireAssignee(ctx: MemberContext, id: string): Promise<Types.ObjectId> {
     const assigneeId = new Types.ObjectId(id);
-    if (!(await isCurrentMember(this.deps.models, ctx.team._id, assigneeId)))
+    if (!(await this.deps.teams.isCurrentMember(ctx.team._id, assigneeId)))
       throw new AppError('assignee_not_member', { field: 'assigneeId' });
     return assigneeId;
   }

@@ -1,6 +1,6 @@
 import { NOTE_DOCS, noteRoom } from '../../../shared/src/notes.js';
 import type { TeamStatus } from '../../../shared/src/rules/activation.js';
-import type { InboxInvitationView } from '../../../shared/src/views.js';
+import type { Outbox } from '../outbox/service.js';
 import { rooms, type AppServer } from '../realtime/io.js';
 
 /**
@@ -54,12 +54,14 @@ export class TeamLive {
     for (const id of memberIds) this.joined(teamId, id);
   }
 
-  invitationReceived(professionalId: string, invitation: InboxInvitationView): void {
-    this.io.to(rooms.user(professionalId)).emit('invitation:received', invitation);
-  }
-
-  invitationClosed(professionalId: string, id: string): void {
-    this.io.to(rooms.user(professionalId)).emit('invitation:closed', { id });
+  /** The team commands' live side effects, delivered from the outbox after each commit. */
+  handleEffects(outbox: Outbox): void {
+    outbox.on('team.changed', (m) => this.changed(m.teamId, m.status));
+    outbox.on('team.changed_for', (m) => this.changedFor(m.professionalIds, m.teamId, m.status));
+    outbox.on('team.joined', (m) => this.joined(m.teamId, m.professionalId));
+    outbox.on('team.left', (m) => this.left(m.teamId, m.professionalId));
+    outbox.on('team.frozen', (m) => this.frozen(m.teamId, m.status));
+    outbox.on('team.thawed', (m) => this.thawed(m.teamId, m.professionalIds));
   }
 }
 

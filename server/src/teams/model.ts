@@ -11,7 +11,8 @@ const { ObjectId } = Schema.Types;
 
 /**
  * An ESCAP: one patient's care team. The current status is kept here for listing; every change
- * of it is also an event in `teamstatusevents` (the participation ledger reads that history).
+ * of it is also an event in `teamstatusevents` (the participation ledger reads that history),
+ * written in the same transaction.
  */
 const teamSchema = new Schema(
   {
@@ -20,6 +21,11 @@ const teamSchema = new Schema(
     medecinTraitantId: { type: ObjectId, default: null },
     medecinTraitantEmail: { type: String, default: null },
     status: { type: String, enum: TEAM_STATUSES, required: true },
+    /**
+     * Bumped by every command on the team, first thing in its transaction (teams/state.ts):
+     * the status is a compare-and-set on it, and two commands on one team never interleave.
+     */
+    revision: { type: Number, default: 0 },
     everActive: { type: Boolean, default: false },
     termNumber: { type: Number, default: 0 },
     termStartedAt: { type: Date, default: null },
@@ -90,7 +96,7 @@ inclusionSchema.index({ teamId: 1, at: 1 });
 
 /**
  * A membership period: joined, and left (null while current). Its own document, not an array
- * in the team (database.md): the ledger needs the periods, and no array is ever mutated.
+ * in the team (docs/database.md): the ledger needs the periods, and no array is ever mutated.
  * The unique index allows one current period per professional and team (leftAt null) and any
  * number of past ones.
  */

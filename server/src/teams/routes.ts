@@ -8,9 +8,11 @@ import {
   withdrawConsentSchema,
 } from '../../../shared/src/schemas/teams.js';
 import type { AuditEntryView } from '../../../shared/src/views.js';
+import type { InvitationCommands } from '../invitations/commands.js';
 import { requireAuth } from '../http/middleware.js';
 import { parse } from '../http/validate.js';
-import type { TeamLifecycle } from './lifecycle.js';
+import type { TeamCommands } from './commands.js';
+import { teamOf } from './context.js';
 import type { TeamService } from './service.js';
 
 export const actorOf = (req: Request) => req.auth!.professional;
@@ -19,95 +21,107 @@ export const actorOf = (req: Request) => req.auth!.professional;
 export const baseUrlOf = (req: Request, publicUrl: string | undefined) =>
   publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 
-/** /api/teams: every route needs a session; the service checks membership (404 otherwise). */
-export function teamRoutes(
+/** /api/teams and /api/settings: "Mes ESCAP" and creation. */
+export function teamCollectionRoutes(
   teams: TeamService,
-  lifecycle: TeamLifecycle,
+  commands: TeamCommands,
+  invitationCommands: InvitationCommands,
   publicUrl: string | undefined,
 ): Router {
   const router = Router();
-  router.use('/teams', requireAuth);
-
   router.get('/settings', requireAuth, (_req, res) => {
     res.json(teams.settings());
   });
 
-  router.get('/teams', async (req, res) => {
+  router.get('/teams', requireAuth, async (req, res) => {
     res.set('Cache-Control', 'no-store');
     res.json({ teams: await teams.list(actorOf(req)) });
   });
 
-  router.post('/teams', async (req, res) => {
+  router.post('/teams', requireAuth, async (req, res) => {
     const input = parse(createTeamSchema, req.body);
-    const result = await teams.create(actorOf(req), input, baseUrlOf(req, publicUrl));
-    res.status(201).json(result);
+    const { teamId, invitation } = await commands.create(actorOf(req), input);
+    const ctx = await teams.member(actorOf(req), teamId);
+    const link = invitation
+      ? (
+          await invitationCommands.created(
+            invitation.doc,
+            invitation.token,
+            baseUrlOf(req, publicUrl),
+          )
+        ).link
+      : undefined;
+    res.status(201).json({ team: await teams.view(ctx), link });
   });
+  return router;
+}
 
-  router.get('/teams/:id', async (req, res) => {
+/** /api/teams/:teamId/…: mounted in the team scope (teams/context.ts), members only. */
+export function teamMemberRoutes(teams: TeamService, commands: TeamCommands): Router {
+  const router = Router({ mergeParams: true });
+
+  router.get('/', async (req, res) => {
     res.set('Cache-Control', 'no-store');
-    res.json({ team: await teams.get(actorOf(req), req.params.id) });
+    res.json({ team: await teams.get(teamOf(req)) });
   });
 
-  router.patch('/teams/:id/patient', async (req, res) => {
-    // Membership first: a non-member learns nothing, not even which fields are valid.
-    await teams.member(actorOf(req), req.params.id);
+  router.patch('/patient', async (req, res) => {
     const input = parse(patientUpdateSchema, req.body);
-    res.json({ team: await teams.updatePatient(actorOf(req), req.params.id, input) });
+    await commands.updatePatient(teamOf(req), input);
+    res.json({ team: await teams.view(teamOf(req)) });
   });
 
-  router.post('/teams/:id/leave', async (req, res) => {
-    await lifecycle.leave(actorOf(req), req.params.id);
+  router.post('/leave', async (req, res) => {
+    await commands.leave(teamOf(req));
     res.status(204).end();
   });
 
-  router.post('/teams/:id/members/:professionalId/remove', async (req, res) => {
-    res.json({
-      team: await lifecycle.removeMember(actorOf(req), req.params.id, req.params.professionalId),
-    });
+  router.post('/members/:professionalId/remove', async (req, res) => {
+    await commands.removeMember(teamOf(req), String(req.params.professionalId));
+    res.json({ team: await teams.view(teamOf(req)) });
   });
 
-  router.post('/teams/:id/medecin-traitant', async (req, res) => {
-    await teams.member(actorOf(req), req.params.id);
+  router.post('/medecin-traitant', async (req, res) => {
     const { professionalId } = parse(setMedecinTraitantSchema, req.body);
-    res.json({
-      team: await lifecycle.setMedecinTraitant(actorOf(req), req.params.id, professionalId),
-    });
+    await commands.setMedecinTraitant(teamOf(req), professionalId);
+    res.json({ team: await teams.view(teamOf(req)) });
   });
 
-  router.post('/teams/:id/consent/withdraw', async (req, res) => {
-    await teams.member(actorOf(req), req.params.id);
+  router.post('/consent/withdraw', async (req, res) => {
     parse(withdrawConsentSchema, req.body);
-    res.json({ team: await lifecycle.withdrawConsent(actorOf(req), req.params.id) });
+    await commands.withdrawConsent(teamOf(req));
+    res.json({ team: await teams.view(teamOf(req)) });
   });
 
-  router.post('/teams/:id/consent', async (req, res) => {
-    await teams.member(actorOf(req), req.params.id);
+  router.post('/consent', async (req, res) => {
     const consent = parse(consentSchema, req.body);
-    res.json({ team: await lifecycle.recordConsent(actorOf(req), req.params.id, consent) });
+    await commands.recordConsent(teamOf(req), consent);
+    res.json({ team: await teams.view(teamOf(req)) });
   });
 
-  router.post('/teams/:id/renew', async (req, res) => {
-    await teams.member(actorOf(req), req.params.id);
+  router.post('/renew', async (req, res) => {
     const { inclusion } = parse(renewSchema, req.body);
-    res.json({ team: await lifecycle.renew(actorOf(req), req.params.id, inclusion) });
+    await commands.renew(teamOf(req), inclusion);
+    res.json({ team: await teams.view(teamOf(req)) });
   });
 
-  router.post('/teams/:id/close', async (req, res) => {
-    await teams.member(actorOf(req), req.params.id);
+  router.post('/close', async (req, res) => {
     const input = parse(closeTeamSchema, req.body);
-    res.json({ team: await lifecycle.close(actorOf(req), req.params.id, input) });
+    await commands.close(teamOf(req), input);
+    res.json({ team: await teams.view(teamOf(req)) });
   });
 
-  router.get('/teams/:id/audit', async (req, res) => {
+  router.get('/audit', async (req, res) => {
     res.set('Cache-Control', 'no-store');
-    res.json({ entries: await teams.auditLog(actorOf(req), req.params.id, 'audit.read') });
+    res.json({ entries: await teams.auditLog(teamOf(req), 'audit.read') });
   });
 
   /** The patient's right of access: the whole log as CSV. */
-  router.get('/teams/:id/audit/export', async (req, res) => {
-    const entries = await teams.auditLog(actorOf(req), req.params.id, 'audit.export');
+  router.get('/audit/export', async (req, res) => {
+    const ctx = teamOf(req);
+    const entries = await teams.auditLog(ctx, 'audit.export');
     res.set('Cache-Control', 'no-store');
-    res.attachment(`journal-acces-escap-${req.params.id}.csv`);
+    res.attachment(`journal-acces-escap-${String(ctx.team._id)}.csv`);
     res.type('text/csv; charset=utf-8');
     res.send(toCsv(entries));
   });

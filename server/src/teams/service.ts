@@ -1,7 +1,5 @@
 import { Types, type Model } from 'mongoose';
 import type { Professional } from '../../../shared/src/schemas/auth.js';
-import type { Inclusion } from '../../../shared/src/schemas/patient.js';
-import type { CreateTeam } from '../../../shared/src/schemas/teams.js';
 import type {
   AuditEntryView,
   SettingsView,
@@ -11,45 +9,34 @@ import type {
 import type { ProfessionalDoc } from '../auth/model.js';
 import type { ChatUnread } from '../chat/unread.js';
 import { AUDIT_LABELS, type AuditAction, type AuditLog } from '../audit/service.js';
-import { AppError } from '../http/errors.js';
 import type { InvitationDoc } from '../invitations/model.js';
-import type { Invitee, InvitationService } from '../invitations/service.js';
-import { loadAsMember, requireWritable, type MemberContext } from './access.js';
-import type { TeamLive } from './live.js';
-import { addMember } from './memberships.js';
+import { isManagerOf, loadAsMember, type MemberContext } from './access.js';
+import type { TeamCommands } from './commands.js';
+import { currentMemberIds, isCurrentMember } from './memberships.js';
 import type { TeamDoc, TeamModels } from './model.js';
-import { refreshStatus } from './status.js';
 import { buildTeamView, loadRefs } from './views.js';
 
 export interface TeamServiceDeps {
   models: TeamModels;
   Professional: Model<ProfessionalDoc>;
   Invitation: Model<InvitationDoc>;
-  invitations: InvitationService;
   audit: AuditLog;
-  live: TeamLive;
+  commands: TeamCommands;
   eligibility: { threshold: number; gridItems: number };
   invitationTtlDays: number;
   /** Unread messages per team, shown in "Mes ESCAP". */
   unread: ChatUnread;
-  now?: () => Date;
+  now: () => Date;
 }
 
-export type PatientUpdate = {
-  identity?: CreateTeam['patient']['identity'] | undefined;
-  ins?: string | null | undefined;
-  contact?: CreateTeam['patient']['contact'] | undefined;
-};
-
 /**
- * ESCAP teams. Every method takes the acting professional and reaches team data only through
- * `loadAsMember` (house style 9): non-members get 404 whatever they ask.
+ * The read side of teams, and the one way other features reach team data: `member` gives the
+ * context of a CURRENT member (404 for anyone else, whatever they ask), and the few questions
+ * other features need answered (who is a member now, of which teams) are asked here rather
+ * than of the models. Changes go through `TeamCommands`.
  */
 export class TeamService {
-  private readonly now: () => Date;
-  constructor(private readonly deps: TeamServiceDeps) {
-    this.now = deps.now ?? (() => new Date());
-  }
+  constructor(private readonly deps: TeamServiceDeps) {}
 
   settings(): SettingsView {
     return {
@@ -59,89 +46,11 @@ export class TeamService {
     };
   }
 
-  /**
-   * Creates the team with its patient file, first inclusion, the creator's membership and, when
-   * the médecin traitant is someone else, their invitation. Everything that can refuse the
-   * request is checked before the first write; a failure during the writes removes what was
-   * written, so a refused creation leaves nothing behind.
-   */
-  async create(
-    actor: Professional,
-    input: CreateTeam,
-    baseUrl: string,
-  ): Promise<{ team: TeamView; link?: string | undefined }> {
-    const { models, invitations } = this.deps;
-    this.checkScore(input.inclusion);
-    const actorId = new Types.ObjectId(actor.id);
-
-    let mt: Invitee | 'self';
-    if ('self' in input.medecinTraitant) mt = 'self';
-    else mt = await invitations.resolveInvitee(input.medecinTraitant);
-    if (mt !== 'self' && 'professional' in mt && String(mt.professional._id) === actor.id)
-      mt = 'self';
-    if (mt === 'self' && actor.profession !== 'medecin') {
-      throw new AppError('not_a_physician', { field: 'medecinTraitant' });
-    }
-    if (mt !== 'self' && 'professional' in mt && mt.professional.profession !== 'medecin') {
-      throw new AppError('not_a_physician', { field: 'medecinTraitant' });
-    }
-
-    const now = this.now();
-    const teamId = new Types.ObjectId();
-    let link: string | undefined;
-    try {
-      await models.Team.create({
-        _id: teamId,
-        createdBy: actorId,
-        medecinTraitantId:
-          mt === 'self' ? actorId : 'professional' in mt ? mt.professional._id : null,
-        medecinTraitantEmail: mt !== 'self' && 'email' in mt ? mt.email : null,
-        status: 'pending',
-        consent: {
-          date: input.consent.date,
-          method: input.consent.method,
-          recordedBy: actorId,
-          recordedAt: now,
-        },
-      });
-      await models.StatusEvent.create({ teamId, status: 'pending', at: now });
-      await models.Patient.create({
-        _id: teamId,
-        identity: input.patient.identity,
-        ins: input.patient.ins ?? null,
-        contact: input.patient.contact ?? {},
-      });
-      await this.recordInclusion(teamId, input.inclusion, actorId, now);
-      await addMember(models, teamId, actorId, now, true);
-      if (mt !== 'self') {
-        const team = await models.Team.findById(teamId).lean<TeamDoc>();
-        const created = await invitations.create(team!, actorId, mt, {
-          asMedecinTraitant: true,
-          baseUrl,
-        });
-        link = created.link;
-      }
-    } catch (err) {
-      await this.discard(teamId);
-      throw err;
-    }
-    await refreshStatus(models, teamId, now);
-    await this.deps.audit.record({ teamId, actorId, action: 'team.create' });
-    // The creator's open sockets follow the new team at once.
-    this.deps.live.joined(String(teamId), actor.id);
-    const ctx = await loadAsMember(models, String(teamId), actor);
-    return { team: await this.view(ctx, now), link };
-  }
-
   /** "Mes ESCAP": the teams the professional currently belongs to. */
   async list(actor: Professional): Promise<TeamSummaryView[]> {
     const { models } = this.deps;
     const actorId = new Types.ObjectId(actor.id);
-    const memberships = await models.Membership.find({
-      professionalId: actorId,
-      leftAt: null,
-    }).lean();
-    const ids = memberships.map((m) => m.teamId);
+    const ids = await this.teamIdsOf(actorId);
     if (ids.length === 0) return [];
     await this.settleEndedTerms(ids);
     const [teams, patients, members, unread] = await Promise.all([
@@ -172,10 +81,10 @@ export class TeamService {
     });
   }
 
-  async get(actor: Professional, teamId: string): Promise<TeamView> {
-    const ctx = await this.member(actor, teamId);
+  /** The whole team for a member; the read is audited. */
+  async get(ctx: MemberContext): Promise<TeamView> {
     await this.audit(ctx, 'team.read');
-    return this.view(ctx, this.now());
+    return this.view(ctx);
   }
 
   /** Loads a team for a current member (404 for anyone else), its term settled first. */
@@ -183,7 +92,7 @@ export class TeamService {
     const ctx = await loadAsMember(this.deps.models, teamId, actor);
     const { status, termEndsAt } = ctx.team;
     // Only an active team whose term has run out needs settling (no query otherwise).
-    const ended = status === 'active' && termEndsAt != null && termEndsAt <= this.now();
+    const ended = status === 'active' && termEndsAt != null && termEndsAt <= this.deps.now();
     if (ended && (await this.settleEndedTerms([ctx.team._id])))
       return loadAsMember(this.deps.models, teamId, actor);
     return ctx;
@@ -195,48 +104,63 @@ export class TeamService {
    * any status changed.
    */
   async settleEndedTerms(teamIds?: Types.ObjectId[]): Promise<boolean> {
-    const now = this.now();
     const ended = await this.deps.models.Team.find({
       status: 'active',
-      termEndsAt: { $lte: now },
+      termEndsAt: { $lte: this.deps.now() },
       ...(teamIds ? { _id: { $in: teamIds } } : {}),
     }).lean<TeamDoc[]>();
     let any = false;
-    for (const team of ended) {
-      const { status, changed } = await refreshStatus(this.deps.models, team._id, now);
-      if (changed) {
-        any = true;
-        this.deps.live.changed(String(team._id), status);
-      }
-    }
+    for (const team of ended) if (await this.deps.commands.settleTerm(team._id)) any = true;
     return any;
   }
 
-  async updatePatient(
-    actor: Professional,
-    teamId: string,
-    update: PatientUpdate,
-  ): Promise<TeamView> {
-    const ctx = await this.member(actor, teamId);
-    requireWritable(ctx);
-    const set: Record<string, unknown> = {};
-    if (update.identity) set.identity = update.identity;
-    if (update.ins !== undefined) set.ins = update.ins;
-    if (update.contact) set.contact = update.contact;
-    if (Object.keys(set).length > 0)
-      await this.deps.models.Patient.updateOne({ _id: ctx.team._id }, { $set: set });
-    await this.audit(ctx, 'patient.update');
-    this.deps.live.changed(teamId, ctx.team.status);
-    return this.reload(ctx);
+  /** Active teams whose term ends before `until`, with their current members (notices). */
+  async termsEndingBefore(
+    until: Date,
+  ): Promise<
+    { teamId: Types.ObjectId; termNumber: number; termEndsAt: Date; memberIds: string[] }[]
+  > {
+    const teams = await this.deps.models.Team.find({
+      status: 'active',
+      termEndsAt: { $gt: this.deps.now(), $lte: until },
+    }).lean<TeamDoc[]>();
+    return Promise.all(
+      teams.map(async (t) => ({
+        teamId: t._id,
+        termNumber: t.termNumber,
+        termEndsAt: t.termEndsAt!,
+        memberIds: await currentMemberIds(this.deps.models, t._id),
+      })),
+    );
+  }
+
+  /** Ids of the current members of a team (recipients of its notifications, mentions...). */
+  currentMemberIds(teamId: Types.ObjectId): Promise<string[]> {
+    return currentMemberIds(this.deps.models, teamId);
+  }
+
+  isCurrentMember(teamId: Types.ObjectId, professionalId: Types.ObjectId): Promise<boolean> {
+    return isCurrentMember(this.deps.models, teamId, professionalId);
+  }
+
+  /** The teams a professional currently belongs to, among `among` when given. */
+  async teamIdsOf(
+    professionalId: Types.ObjectId,
+    among?: Types.ObjectId[],
+  ): Promise<Types.ObjectId[]> {
+    const memberships = await this.deps.models.Membership.find({
+      professionalId,
+      leftAt: null,
+      ...(among ? { teamId: { $in: among } } : {}),
+    }).lean();
+    return memberships.map((m) => m.teamId);
   }
 
   /** The team's audit log, newest first; reading it is itself recorded. */
   async auditLog(
-    actor: Professional,
-    teamId: string,
+    ctx: MemberContext,
     action: 'audit.read' | 'audit.export',
   ): Promise<AuditEntryView[]> {
-    const ctx = await this.member(actor, teamId);
     await this.audit(ctx, action);
     const entries = await this.deps.audit.list(ctx.team._id);
     const ref = await loadRefs(
@@ -251,51 +175,7 @@ export class TeamService {
     }));
   }
 
-  checkScore(inclusion: Inclusion): void {
-    const { threshold, gridItems } = this.deps.eligibility;
-    if (inclusion.score > gridItems) {
-      throw new AppError('validation_failed', {
-        field: 'inclusion.score',
-        message: `Le score ne peut pas dépasser ${gridItems}.`,
-      });
-    }
-    if (inclusion.score < threshold) {
-      throw new AppError('score_below_threshold', {
-        field: 'inclusion.score',
-        message: `Le score d'inclusion (${inclusion.score}) est inférieur au seuil en vigueur (${threshold} / ${gridItems}).`,
-      });
-    }
-  }
-
-  async recordInclusion(
-    teamId: Types.ObjectId,
-    inclusion: Inclusion,
-    by: Types.ObjectId,
-    at: Date,
-  ) {
-    await this.deps.models.Inclusion.create({
-      teamId,
-      ...inclusion,
-      threshold: this.deps.eligibility.threshold,
-      gridItems: this.deps.eligibility.gridItems,
-      recordedBy: by,
-      at,
-    });
-  }
-
-  private async discard(teamId: Types.ObjectId): Promise<void> {
-    const { models, Invitation } = this.deps;
-    await Promise.allSettled([
-      models.Team.deleteOne({ _id: teamId }),
-      models.Patient.deleteOne({ _id: teamId }),
-      models.Inclusion.deleteMany({ teamId }),
-      models.Membership.deleteMany({ teamId }),
-      models.StatusEvent.deleteMany({ teamId }),
-      Invitation.deleteMany({ teamId }),
-    ]);
-  }
-
-  /** Writes one audit entry for the acting member. */
+  /** Writes one audit entry of a read by the acting member (changes audit in their command). */
   audit(ctx: MemberContext, action: AuditAction, detail?: string) {
     return this.deps.audit.record({
       teamId: ctx.team._id,
@@ -305,26 +185,18 @@ export class TeamService {
     });
   }
 
-  private view(ctx: MemberContext, now: Date): Promise<TeamView> {
+  /** The team as this member sees it now (after a change: re-read, not the context's copy). */
+  async view(ctx: MemberContext): Promise<TeamView> {
+    const fresh = await this.deps.models.Team.findById(ctx.team._id).lean<TeamDoc>();
+    const team = fresh ?? ctx.team;
     return buildTeamView(
       {
         models: this.deps.models,
         Professional: this.deps.Professional,
         Invitation: this.deps.Invitation,
       },
-      ctx,
-      now,
+      { ...ctx, team, isManager: isManagerOf(team, ctx.actor.id) },
+      this.deps.now(),
     );
-  }
-
-  /** The team after a change, as the acting member now sees it. */
-  async reload(ctx: MemberContext): Promise<TeamView> {
-    const now = this.now();
-    const fresh = await this.deps.models.Team.findById(ctx.team._id).lean<TeamDoc>();
-    const team = fresh ?? ctx.team;
-    const isManager =
-      String(team.createdBy) === ctx.actor.id ||
-      (team.medecinTraitantId != null && String(team.medecinTraitantId) === ctx.actor.id);
-    return this.view({ ...ctx, team, isManager }, now);
   }
 }

@@ -32,7 +32,8 @@ export function teamSocketFeature(models: TeamModels, teams: TeamService): Socke
           return;
         }
         teams
-          .get(socket.data.professional, teamId)
+          .member(socket.data.professional, teamId)
+          .then((ctx) => teams.get(ctx))
           .then((team) => ack({ ok: true, data: team }))
           .catch((err: unknown) => {
             if (err instanceof AppError) {

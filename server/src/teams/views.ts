@@ -1,5 +1,5 @@
 import type { Model, Types } from 'mongoose';
-import { activationGaps, isReadOnly } from '../../../shared/src/rules/activation.js';
+import { activationGaps, writeBlock } from '../../../shared/src/rules/activation.js';
 import type {
   InboxInvitationView,
   InvitationStatus,
@@ -11,7 +11,8 @@ import type { ProfessionalDoc } from '../auth/model.js';
 import type { InvitationDoc } from '../invitations/model.js';
 import type { MemberContext } from './access.js';
 import type { TeamModels } from './model.js';
-import { activationFacts } from './status.js';
+import { abilitiesOf } from './policy.js';
+import { activationFacts } from './state.js';
 
 type Id = Types.ObjectId | string | null | undefined;
 
@@ -115,8 +116,7 @@ export async function buildTeamView(
     ...members.map((m) => m.professionalId),
     ...invitations.flatMap((i) => [i.invitedBy, i.professionalId]),
   ]);
-  const readOnly = isReadOnly(facts);
-  const closed = team.closure != null;
+  const readOnly = writeBlock(facts) !== null;
   const mtId = team.medecinTraitantId ? String(team.medecinTraitantId) : undefined;
   return {
     id: String(team._id),
@@ -184,6 +184,6 @@ export async function buildTeamView(
     })),
     invitations: invitations.map((i) => toInvitationView(i, ref, now)),
     history: history.map((h) => ({ status: h.status, at: h.at.toISOString() })),
-    can: { invite: ctx.isManager && !readOnly, manage: ctx.isManager && !closed, edit: !readOnly },
+    can: abilitiesOf(ctx),
   };
 }

@@ -67,9 +67,24 @@ export function gapLabel(gap: ActivationGap, memberCount: number): string {
   }
 }
 
-/** Writes to the patient file and team are allowed only in these states (closed and withdrawn consent are read-only). */
+/** Why a team's file is read-only, if it is: the error code a refused write answers. */
+export type WriteBlock = 'team_closed' | 'read_only';
+
+/**
+ * THE read-only rule, used by the server's policy and by the views: a closed team keeps its
+ * file for reading only, and a withdrawn consent stops every write at once until a new one is
+ * recorded (CSP L.1110-4: sharing needs the patient's agreement).
+ */
+export function writeBlock(
+  f: Pick<ActivationFacts, 'closed' | 'consentInForce'>,
+): WriteBlock | null {
+  if (f.closed) return 'team_closed';
+  if (!f.consentInForce) return 'read_only';
+  return null;
+}
+
 export function isReadOnly(f: Pick<ActivationFacts, 'closed' | 'consentInForce'>): boolean {
-  return f.closed || !f.consentInForce;
+  return writeBlock(f) !== null;
 }
 
 /** One year from a term's start (activation or renewal), same calendar date. */

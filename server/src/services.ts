@@ -1,0 +1,185 @@
+import type { Connection } from 'mongoose';
+import { registerAuditModel } from './audit/model.js';
+import { AuditLog } from './audit/service.js';
+import { registerAuthModels, type AuthModels } from './auth/model.js';
+import { AuthService } from './auth/service.js';
+import { DEFAULT_THROTTLE, LoginThrottle, type ThrottlePolicy } from './auth/throttle.js';
+import { registerChatModels } from './chat/model.js';
+import { ChatService } from './chat/service.js';
+import { ChatUnread } from './chat/unread.js';
+import { CommandRunner, type CommandHooks } from './commands/command.js';
+import type { Config } from './config.js';
+import { registerContributionModel } from './contributions/model.js';
+import { Contributions } from './contributions/service.js';
+import { ensureIndexes } from './db/connection.js';
+import { InvitationCommands } from './invitations/commands.js';
+import { registerInvitationModel } from './invitations/model.js';
+import { InvitationService } from './invitations/service.js';
+import { registerLedgerModels } from './ledger/model.js';
+import { LedgerService } from './ledger/service.js';
+import type { Logger } from './logger.js';
+import { registerNoteModels } from './notes/model.js';
+import { DocRegistry } from './notes/registry.js';
+import { NoteService } from './notes/service.js';
+import { NoteStore } from './notes/store.js';
+import { EmailSink } from './notifications/email.js';
+import { registerNotificationModel } from './notifications/model.js';
+import { TeamNotices } from './notifications/producers.js';
+import { Notifications } from './notifications/service.js';
+import { registerOutboxModel } from './outbox/model.js';
+import { Outbox } from './outbox/service.js';
+import type { AppServer } from './realtime/io.js';
+import { registerTaskModel } from './tasks/model.js';
+import { TaskService } from './tasks/service.js';
+import { TeamCommands } from './teams/commands.js';
+import { TeamHistory } from './teams/history.js';
+import { TeamLive } from './teams/live.js';
+import { registerTeamModels, type TeamModels } from './teams/model.js';
+import { TeamService } from './teams/service.js';
+
+export interface ServiceDeps {
+  config: Config;
+  db: Connection;
+  logger: Logger;
+  io: AppServer;
+  now: () => Date;
+  throttle?: ThrottlePolicy | undefined;
+  hooks?: CommandHooks | undefined;
+}
+
+/**
+ * The service graph, built once per app from plain parameters. Dependencies point one way:
+ * the team commands need the command runner (transaction, audit, outbox); the team service
+ * (the read side and the only way into team data) needs the commands for terms that ran out;
+ * every other feature needs the team service; live events and notifications hang off the
+ * outbox, registered last.
+ */
+export async function buildServices({ config, db, logger, io, now, throttle, hooks }: ServiceDeps) {
+  const authModels: AuthModels = registerAuthModels(db);
+  const teamModels: TeamModels = registerTeamModels(db);
+  const Invitation = registerInvitationModel(db);
+  const noteModels = registerNoteModels(db);
+  const chatModels = registerChatModels(db);
+  const Counter = registerContributionModel(db);
+  const ledgerModels = registerLedgerModels(db);
+  const Notification = registerNotificationModel(db);
+  const Task = registerTaskModel(db);
+  const audit = new AuditLog(registerAuditModel(db), now);
+  const outbox = new Outbox({ Entry: registerOutboxModel(db), logger, now });
+  await ensureIndexes(db);
+  const { Professional } = authModels;
+
+  const auth = new AuthService({
+    models: authModels,
+    throttle: new LoginThrottle(authModels.LoginAttempt, throttle ?? DEFAULT_THROTTLE),
+    sessionTtlMs: config.sessionTtlMs,
+  });
+  const contributions = new Contributions(Counter, config.ledger.timeZone);
+  const commands = new CommandRunner({ db, audit, outbox, now, hooks });
+  const invitations = new InvitationService({ Invitation, Professional, now });
+  const invitationCommands = new InvitationCommands({
+    models: teamModels,
+    Invitation,
+    Professional,
+    commands,
+    query: invitations,
+    ttlMs: config.invitationTtlMs,
+    now,
+  });
+  const teamCommands = new TeamCommands({
+    models: teamModels,
+    Professional,
+    commands,
+    invitations,
+    invitationCommands,
+    eligibility: config.eligibility,
+  });
+  const teams = new TeamService({
+    models: teamModels,
+    Professional,
+    Invitation,
+    audit,
+    commands: teamCommands,
+    eligibility: config.eligibility,
+    invitationTtlDays: config.invitationTtlMs / (24 * 3600_000),
+    unread: new ChatUnread(chatModels),
+    now,
+  });
+  const notifications = new Notifications({ Notification, Professional, teams, io, logger, now });
+  // E-mail only when an SMTP server is configured: otherwise nothing is sent, nothing fails.
+  const email = config.smtp
+    ? new EmailSink({ ...config.smtp, publicUrl: config.publicUrl }, Professional, logger)
+    : undefined;
+  if (email) notifications.addSink(email);
+  const notices = new TeamNotices({ teams, notifications, now });
+  const tasks = new TaskService({
+    Task,
+    Professional,
+    teams,
+    contributions,
+    notifications,
+    io,
+    logger,
+    now,
+  });
+  const noteStore = new NoteStore(noteModels);
+  const registry = new DocRegistry(noteStore, logger, {
+    compactAfter: config.notes.compactAfter,
+    idleMs: 30_000,
+  });
+  const notes = new NoteService({
+    models: noteModels,
+    Professional,
+    teams,
+    registry,
+    store: noteStore,
+    limits: config.notes,
+    contributions,
+    now,
+  });
+  const chat = new ChatService({
+    models: chatModels,
+    Professional,
+    teams,
+    io,
+    notifications,
+    contributions,
+    logger,
+    now,
+  });
+  const ledger = new LedgerService({
+    history: new TeamHistory(teamModels),
+    Counter,
+    Professional,
+    ledger: ledgerModels,
+    settings: config.ledger,
+    settleEndedTerms: (ids) => teams.settleEndedTerms(ids),
+    now,
+  });
+
+  new TeamLive(io).handleEffects(outbox);
+  invitations.handleEffects(outbox, io);
+  notifications.handleEffects(outbox);
+
+  return {
+    authModels,
+    teamModels,
+    outbox,
+    email,
+    registry,
+    auth,
+    teams,
+    teamCommands,
+    invitations,
+    invitationCommands,
+    notes,
+    contributions,
+    notifications,
+    notices,
+    tasks,
+    chat,
+    ledger,
+  };
+}
+
+export type Services = Awaited<ReturnType<typeof buildServices>>;
