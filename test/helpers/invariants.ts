@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import { teamStatus, type TeamStatus } from '../../shared/src/rules/activation.js';
 import { DEFAULT_LEDGER_SETTINGS } from '../../shared/src/rules/ledger-settings.js';
 import { computeLedgerYear } from '../../shared/src/rules/ledger.js';
@@ -158,6 +158,6 @@ export async function teamViolations(db: Connection, teamId: Types.ObjectId): Pr
 /** The violations of every team in the database. */
 export async function allTeamViolations(db: Connection): Promise<string[]> {
   const teams = await db.collection('teams').find({}).toArray();
-  const all = await Promise.all(teams.map((t) => teamViolations(db, t._id as Types.ObjectId)));
+  const all = await Promise.all(teams.map((t) => teamViolations(db, t._id)));
   return all.flat();
 }
