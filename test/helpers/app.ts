@@ -25,6 +25,8 @@ export interface TestAppOptions {
   withClient?: boolean;
   /** Reuse a database (several instances of one deployment). */
   dbName?: string;
+  /** The app's clock (see `FakeClock`); the real time without it. */
+  clock?: () => Date;
 }
 
 /** Starts the real app factory on port 0 against a database of its own. */
@@ -45,6 +47,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger,
     engine: inject('mongoEngine'),
     throttle: options.throttle,
+    clock: options.clock,
   });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;
