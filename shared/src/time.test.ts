@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { yearBounds, yearOf, yearStart } from './time.js';
+import { sameYear, yearBounds, yearOf, yearStart } from './time.js';
 
 describe('Paris calendar years', () => {
   it('starts a year at Paris midnight (UTC+1 in winter)', () => {
@@ -15,5 +15,14 @@ describe('Paris calendar years', () => {
   it('follows the zone given', () => {
     expect(yearStart(2026, 'UTC').toISOString()).toBe('2026-01-01T00:00:00.000Z');
     expect(yearOf(new Date('2026-12-31T23:30:00Z'), 'UTC')).toBe(2026);
+  });
+});
+
+describe('sameYear', () => {
+  it('cuts at Paris midnight', () => {
+    const before = new Date('2025-12-31T22:59:59.999Z');
+    expect(sameYear(before, new Date('2025-01-01T00:00:00Z'))).toBe(true);
+    expect(sameYear(before, new Date('2025-12-31T23:00:00Z'))).toBe(false);
+    expect(sameYear(before, new Date('2025-12-31T23:00:00Z'), 'UTC')).toBe(true);
   });
 });

@@ -45,6 +45,14 @@ export function yearOf(at: Date, timeZone = LEDGER_TIME_ZONE): number {
   return wallClock(at, timeZone).year;
 }
 
+/**
+ * Whether two instants fall in the same calendar year of the zone: what is counted in one
+ * ledger year never carries over into the next.
+ */
+export function sameYear(a: Date, b: Date, timeZone = LEDGER_TIME_ZONE): boolean {
+  return yearOf(a, timeZone) === yearOf(b, timeZone);
+}
+
 /** The instant of local midnight starting 1 January of `year` in the zone. */
 export function yearStart(year: number, timeZone = LEDGER_TIME_ZONE): Date {
   // Guess UTC midnight, then correct by the zone's offset at that instant (twice: the offset

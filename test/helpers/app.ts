@@ -28,6 +28,8 @@ export interface TestAppOptions {
   withClient?: boolean;
   /** Reuse a database (several instances of one deployment). */
   dbName?: string;
+  /** The app's clock (see `FakeClock`); the real time without it. */
+  clock?: () => Date;
 }
 
 /** Starts the real app factory on port 0 against a database of its own. */
@@ -48,6 +50,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger,
     engine: inject('mongoEngine'),
     throttle: options.throttle,
+    clock: options.clock,
     ...(options.hooks ? { hooks: options.hooks } : {}),
   });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));

@@ -33,7 +33,8 @@ export class Contributions {
 
   constructor(
     private readonly Counter: Model<ContributionCounterDoc>,
-    private readonly timeZone: string,
+    /** The ledger's time zone: a contribution counts in its calendar year there. */
+    readonly timeZone: string,
   ) {}
 
   record(

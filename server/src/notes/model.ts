@@ -32,9 +32,10 @@ const noteSnapshotSchema = new Schema(
 noteSnapshotSchema.index({ docId: 1 });
 
 /**
- * Who wrote what, recently: one row per author and document for edits less than two minutes
- * apart, with the start of the inserted text. Kept after compaction (the raw updates are not),
- * and counted as the author's contributions to the team.
+ * Who wrote what, recently: one row per author and document for an editing session (edits at
+ * most two minutes apart, within one ledger year: `continuesSession`), with the start of the
+ * inserted text. Kept after compaction (the raw updates are not), and counted as the author's
+ * contributions to the team, in the year of `at`.
  */
 const noteActivitySchema = new Schema(
   {

@@ -4,6 +4,11 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { noteDocId, type NoteAddress } from '../../../shared/src/notes.js';
+import {
+  EDITING_SESSION_GAP_MS,
+  continuesSession,
+  type EditingSession,
+} from '../../../shared/src/rules/editing-session.js';
 import type { Professional } from '../../../shared/src/schemas/auth.js';
 import type {
   NoteActivityView,
@@ -43,13 +48,13 @@ export interface NoteServiceDeps {
 /** Why a note is read-only, if it is: the code sent with refused updates. */
 export type ReadOnlyReason = 'team_closed' | 'read_only' | undefined;
 
-const ACTIVITY_WINDOW_MS = 2 * 60_000;
 const ACTIVITY_TEXT_MAX = 280;
 const ACTIVITY_FLUSH_MS = 2_000;
 
-/** The row an author's next edits of a document extend, while within the window. */
+/** The row an author's next edits of a document extend, while the session goes on. */
 interface OpenActivityRow {
   id: Types.ObjectId;
+  startedAt: Date;
   lastAt: Date;
   inserted: string;
 }
@@ -75,14 +80,22 @@ interface PendingActivity {
  */
 export class NoteService {
   private readonly now: () => Date;
-  /** Activity gathered since the last write, per document and author. */
-  private readonly pendingActivity = new Map<string, PendingActivity>();
+  /**
+   * Activity gathered since the last write, per document and author: usually one entry, two
+   * when the gathering straddles a session's end (a year boundary).
+   */
+  private readonly pendingActivity = new Map<string, PendingActivity[]>();
   private activityTimer: NodeJS.Timeout | undefined;
   private activityWrites: Promise<void> = Promise.resolve();
   /** Per document and author, the activity row written last (see `writeActivity`). */
   private readonly openRows = new Map<string, OpenActivityRow>();
   constructor(private readonly deps: NoteServiceDeps) {
     this.now = deps.now;
+  }
+
+  /** Sessions are cut where the contribution counters cut years. */
+  private get timeZone(): string {
+    return this.deps.contributions.timeZone;
   }
 
   /** What a client with this state vector lacks (sync step 2's content). */
@@ -157,7 +170,8 @@ export class NoteService {
     return this.deps.store.flush(live.id);
   }
 
-  async store(live: LiveDoc, update: Uint8Array, author: Professional): Promise<void> {
+  /** Stores an edit; answers the instant it was stored at (the edit's time in its activity). */
+  async store(live: LiveDoc, update: Uint8Array, author: Professional): Promise<Date> {
     const at = this.now();
     const authorId = new Types.ObjectId(author.id);
     try {
@@ -167,6 +181,7 @@ export class NoteService {
       throw err;
     }
     this.deps.registry.stored(live);
+    return at;
   }
 
   /** Whether the professional may still open the note, and why it is read-only if it is (404 if not a member). */
@@ -185,26 +200,35 @@ export class NoteService {
    * couple of seconds (and before activity is read, and at shutdown): one edit costs no
    * database round trip of its own, and the rows of one author are written one at a time, so
    * a burst cannot interleave them. The edit itself is stored before its acknowledgement; only
-   * the last seconds of this summary can be lost in a crash.
+   * the last seconds of this summary can be lost in a crash. `at` is the edit's time (when it
+   * was stored), so the edit and its contribution fall in the same year.
    */
-  recordActivity(live: LiveDoc, effect: UpdateEffect, author: Professional): Promise<void> {
+  recordActivity(
+    live: LiveDoc,
+    effect: UpdateEffect,
+    author: Professional,
+    at: Date = this.now(),
+  ): Promise<void> {
     // A sync that brought nothing new (a newcomer's, a repeat) is nobody's edit.
     if (!effect.changed) return Promise.resolve();
     const key = `${live.id}|${author.id}`;
-    const now = this.now();
-    const entry = this.pendingActivity.get(key);
-    if (entry) {
-      entry.lastAt = now;
+    const entries = this.pendingActivity.get(key) ?? [];
+    this.pendingActivity.set(key, entries);
+    const entry = entries.at(-1);
+    // Gathered edits follow the session rule too: a gathering that straddles midnight of a
+    // new year holds that year's first session apart (see `continuesSession`).
+    if (entry && continuesSession(sessionOf(entry), at, this.timeZone)) {
+      entry.lastAt = at;
       entry.edits += 1;
       entry.inserted = (entry.inserted + effect.inserted).slice(0, ACTIVITY_TEXT_MAX);
       entry.deleted += effect.deleted;
     } else {
-      this.pendingActivity.set(key, {
+      entries.push({
         docId: live.id,
         teamId: live.teamId,
         authorId: new Types.ObjectId(author.id),
-        at: now,
-        lastAt: now,
+        at,
+        lastAt: at,
         edits: 1,
         inserted: effect.inserted.slice(0, ACTIVITY_TEXT_MAX),
         deleted: effect.deleted,
@@ -224,7 +248,7 @@ export class NoteService {
   flushActivity(): Promise<void> {
     clearTimeout(this.activityTimer);
     this.activityTimer = undefined;
-    const batch = [...this.pendingActivity.values()];
+    const batch = [...this.pendingActivity.values()].flat();
     this.pendingActivity.clear();
     const run = this.activityWrites.then(() => this.writeActivity(batch));
     this.activityWrites = run.catch(() => undefined);
@@ -233,9 +257,9 @@ export class NoteService {
 
   /**
    * One bulk write per flush: each entry extends its author's current row (known from the
-   * last flush, or looked up once after a restart) or opens a new one, which is a new
-   * contribution. With a thousand people typing this is two round trips every two seconds,
-   * not two per author.
+   * last flush, or looked up once after a restart) when it continues that session, or opens a
+   * new one, which is a new contribution counted at the entry's start. With a thousand people
+   * typing this is two round trips every two seconds, not two per author.
    */
   private async writeActivity(batch: PendingActivity[]): Promise<void> {
     if (batch.length === 0) return;
@@ -246,8 +270,9 @@ export class NoteService {
     const rows = new Map<string, OpenActivityRow>();
     for (const entry of batch) {
       const key = activityKey(entry);
-      const row = this.openRows.get(key);
-      if (row && row.lastAt.getTime() >= entry.at.getTime() - ACTIVITY_WINDOW_MS) {
+      // An earlier entry of this batch (same author and document) may have opened the row.
+      const row = rows.get(key) ?? this.openRows.get(key);
+      if (row && continuesSession(row, entry.at, this.timeZone)) {
         const inserted = (row.inserted + entry.inserted).slice(0, ACTIVITY_TEXT_MAX);
         ops.push({
           updateOne: {
@@ -258,7 +283,7 @@ export class NoteService {
             },
           },
         });
-        rows.set(key, { id: row.id, lastAt: entry.lastAt, inserted });
+        rows.set(key, { ...row, lastAt: entry.lastAt, inserted });
       } else {
         const id = new Types.ObjectId();
         ops.push({ insertOne: { document: { _id: id, ...entry } } });
@@ -268,14 +293,14 @@ export class NoteService {
           kind: 'note',
           at: entry.at,
         });
-        rows.set(key, { id, lastAt: entry.lastAt, inserted: entry.inserted });
+        rows.set(key, { id, startedAt: entry.at, lastAt: entry.lastAt, inserted: entry.inserted });
       }
     }
     await NoteActivity.bulkWrite(ops, { ordered: true });
     for (const [key, row] of rows) this.openRows.set(key, row);
     await this.deps.contributions.recordMany(opened);
     // Rows that can no longer be extended need not be remembered.
-    const horizon = this.now().getTime() - ACTIVITY_WINDOW_MS;
+    const horizon = this.now().getTime() - EDITING_SESSION_GAP_MS;
     for (const [key, row] of this.openRows)
       if (row.lastAt.getTime() < horizon) this.openRows.delete(key);
   }
@@ -284,7 +309,7 @@ export class NoteService {
   private async lookUpOpenRows(batch: PendingActivity[]): Promise<void> {
     const unknown = batch.filter((e) => !this.openRows.has(activityKey(e)));
     if (unknown.length === 0) return;
-    const since = Math.min(...unknown.map((e) => e.at.getTime())) - ACTIVITY_WINDOW_MS;
+    const since = Math.min(...unknown.map((e) => e.at.getTime())) - EDITING_SESSION_GAP_MS;
     const found = await this.deps.models.NoteActivity.find({
       docId: { $in: [...new Set(unknown.map((e) => e.docId))] },
       authorId: {
@@ -296,10 +321,12 @@ export class NoteService {
     })
       .sort({ lastAt: 1 })
       .lean();
-    // Sorted by time: the latest row of each author and document wins.
+    // Sorted by time: the latest row of each author and document wins. Its start is kept: a
+    // row begun last year is not extended by an edit of this year (`continuesSession`).
     for (const row of found) {
       this.openRows.set(activityKey(row), {
         id: row._id,
+        startedAt: row.at,
         lastAt: row.lastAt,
         inserted: row.inserted ?? '',
       });
@@ -383,6 +410,8 @@ export class NoteService {
     };
   }
 }
+
+const sessionOf = (e: PendingActivity): EditingSession => ({ startedAt: e.at, lastAt: e.lastAt });
 
 /** Why the member may not edit the note, if they may not: the policy's answer for `note.edit`. */
 export function readOnlyReason(ctx: MemberContext): ReadOnlyReason {

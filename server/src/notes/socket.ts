@@ -178,15 +178,15 @@ export function noteSocketFeature(
           io.serverSideEmit('note:applied' as never, noteDocId(address), update);
         notes
           .store(note.live, update, who)
-          .then(() => {
+          .then((at) => {
             ack({ ok: true, data: { stored: true } });
-            return afterStore(note, effect);
+            return afterStore(note, effect, at);
           })
           .catch((err: unknown) => fail(ack, err, log));
       });
 
-      const afterStore = async (note: OpenNote, effect: UpdateEffect) => {
-        await notes.recordActivity(note.live, effect, who);
+      const afterStore = async (note: OpenNote, effect: UpdateEffect, at: Date) => {
+        await notes.recordActivity(note.live, effect, who, at);
         const now = Date.now();
         if (now - note.lastEditAudit > EDIT_AUDIT_EVERY_MS) {
           note.lastEditAudit = now;
