@@ -306,7 +306,7 @@ export class ChatService {
   ): Promise<ReadReceiptView> {
     const { ChatRead } = this.deps.models;
     const key = { teamId: ctx.team._id, professionalId: ctx.actorId };
-    // No $max on every engine (database.md): a conditional update, else a first insert.
+    // No $max on every engine (docs/database.md): a conditional update, else a first insert.
     const forward = () =>
       ChatRead.updateOne(
         { ...key, lastReadId: { $lt: messageId } },

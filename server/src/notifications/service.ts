@@ -71,7 +71,7 @@ export class Notifications {
         data: input.data ?? {},
         // Every notification has a unique key: the given one when it must exist once, else
         // its own id. A sparse index would skip documents without one, but not every engine
-        // we run on honours sparseness (database.md): a key on every document needs none.
+        // we run on honours sparseness (docs/database.md): a key on every document needs none.
         dedupeKey: input.dedupeKey ? `${input.dedupeKey}:${id}` : `id:${String(_id)}`,
         createdAt,
         readAt: null,

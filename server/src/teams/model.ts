@@ -90,7 +90,7 @@ inclusionSchema.index({ teamId: 1, at: 1 });
 
 /**
  * A membership period: joined, and left (null while current). Its own document, not an array
- * in the team (database.md): the ledger needs the periods, and no array is ever mutated.
+ * in the team (docs/database.md): the ledger needs the periods, and no array is ever mutated.
  * The unique index allows one current period per professional and team (leftAt null) and any
  * number of past ones.
  */
