@@ -13,7 +13,13 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
-  MONGODB_URI: z.url().optional(),
+  /** Not z.url(): a replica set's connection string lists several hosts, which URL refuses. */
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\/[^\s/?#]+(?:[/?#]\S*)?$/, {
+      error: 'must be a mongodb:// or mongodb+srv:// connection string',
+    })
+    .optional(),
   /** Where the embedded database keeps its files (npm start). */
   DATA_DIR: z.string().min(1).default('./data'),
   /** Without MONGODB_URI: which embedded engine may run (docs/database.md). */
