@@ -13,6 +13,8 @@ FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
+# Production dependencies only: neither embedded database (both are devDependencies, loaded
+# only without MONGODB_URI, which production requires; docs/database.md).
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/server/dist ./server/dist
 COPY --from=build /app/client/dist ./client/dist

@@ -16,6 +16,26 @@ describe('parseConfig', () => {
     expect(config.sessionSecret).toHaveLength(64);
   });
 
+  it('downloads a mongod for npm start but never in tests, unless told', () => {
+    expect(parseConfig({}).embedded).toEqual({ engine: 'auto', download: true });
+    expect(parseConfig({ NODE_ENV: 'test' }).embedded.download).toBe(false);
+    expect(parseConfig({ NODE_ENV: 'test', EMBEDDED_MONGO_DOWNLOAD: '1' }).embedded.download).toBe(
+      true,
+    );
+    expect(parseConfig({ EMBEDDED_MONGO_DOWNLOAD: '0' }).embedded.download).toBe(false);
+    expect(parseConfig({ EMBEDDED_MONGO_ENGINE: 'jongodb' }).embedded.engine).toBe('jongodb');
+    expect(() => parseConfig({ EMBEDDED_MONGO_ENGINE: 'sqlite' })).toThrow(/EMBEDDED_MONGO_ENGINE/);
+  });
+
+  it("accepts a replica set's connection string with several hosts", () => {
+    const uri = 'mongodb://db1:27017,db2:27017,db3:27017/escap?replicaSet=rs0';
+    expect(parseConfig({ MONGODB_URI: uri }).mongodbUri).toBe(uri);
+    expect(
+      parseConfig({ MONGODB_URI: 'mongodb+srv://cluster0.example.net/escap' }).mongodbUri,
+    ).toBe('mongodb+srv://cluster0.example.net/escap');
+    expect(() => parseConfig({ MONGODB_URI: 'http://db:27017' })).toThrow(/MONGODB_URI/);
+  });
+
   it('turns demo data off by default with a real MongoDB', () => {
     expect(parseConfig({ MONGODB_URI: 'mongodb://db:27017/escap' }).demoData).toBe(false);
     expect(

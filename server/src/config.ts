@@ -13,9 +13,19 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
-  MONGODB_URI: z.url().optional(),
+  /** Not z.url(): a replica set's connection string lists several hosts, which URL refuses. */
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\/[^\s/?#]+(?:[/?#]\S*)?$/, {
+      error: 'must be a mongodb:// or mongodb+srv:// connection string',
+    })
+    .optional(),
   /** Where the embedded database keeps its files (npm start). */
   DATA_DIR: z.string().min(1).default('./data'),
+  /** Without MONGODB_URI: which embedded engine may run (docs/database.md). */
+  EMBEDDED_MONGO_ENGINE: z.enum(['auto', 'mongod', 'jongodb']).default('auto'),
+  /** Without MONGODB_URI: may a mongod be downloaded once? On, except in tests. */
+  EMBEDDED_MONGO_DOWNLOAD: bool.optional(),
   /** Signs CSRF tokens. Required in production; a random one per process elsewhere. */
   SESSION_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
   SESSION_TTL_HOURS: z.coerce
@@ -84,6 +94,8 @@ export interface Config {
   logLevel: string;
   mongodbUri: string | undefined;
   dataDir: string;
+  /** Used only without MONGODB_URI. */
+  embedded: { engine: 'auto' | 'mongod' | 'jongodb'; download: boolean };
   sessionSecret: string;
   sessionTtlMs: number;
   demoData: boolean;
@@ -139,6 +151,11 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     mongodbUri: e.MONGODB_URI,
     dataDir: path.resolve(cwd, e.DATA_DIR),
+    // A test run must never need the internet: no download unless asked for.
+    embedded: {
+      engine: e.EMBEDDED_MONGO_ENGINE,
+      download: e.EMBEDDED_MONGO_DOWNLOAD ?? e.NODE_ENV !== 'test',
+    },
     sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString('hex'),
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     demoData: e.DEMO_DATA ?? !e.MONGODB_URI,

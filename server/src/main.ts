@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ConfigError, parseConfig } from './config.js';
 import { createApp } from './app.js';
 import { openConnection } from './db/connection.js';
@@ -25,7 +26,9 @@ async function main(): Promise<void> {
 
   const database = await startDatabase({
     uri: config.mongodbUri,
-    dataDir: `${config.dataDir}/mongo`,
+    dataDir: path.join(config.dataDir, 'mongo'),
+    engine: config.embedded.engine,
+    download: config.embedded.download,
     logger,
   });
   logger.info({ engine: database.engine, durable: database.durable }, 'database selected');

@@ -5,7 +5,7 @@ import type { ProfessionalDoc } from './model.js';
 /**
  * Grants or revokes a platform role by e-mail (the `npm run gestionnaire` command; no HTTP
  * route ever changes roles). The whole list is written with $set: array operators such as
- * $addToSet are not on every engine we run on (database.md). Returns the professional, or
+ * $addToSet are not on every engine we run on (docs/database.md). Returns the professional, or
  * undefined when no account has this e-mail.
  */
 export async function setRole(

@@ -48,7 +48,7 @@ function coalesce(batch: ReadPosition[]): ReadPosition[] {
 }
 
 /**
- * No $max on every engine (database.md): the first position is an upsert that only sets on
+ * No $max on every engine (docs/database.md): the first position is an upsert that only sets on
  * insert (a no-op once the member has one), then a conditional update moves an existing
  * position forward only.
  */
