@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// One project per part (house style 13): unit tests beside the code, integration and browser
+// One project per part (docs/architecture.md, "Tests"): unit tests beside the code, integration and browser
 // tests under test/ against a real server and database (see test/helpers/database.ts).
 export default defineConfig({
   test: {

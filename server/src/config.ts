@@ -40,7 +40,7 @@ const envSchema = z.object({
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   REDIS_URL: z.url().optional(),
   CLIENT_DIST: z.string().min(1).optional(),
-  /** Inclusion grid threshold in force (domain.md: sources disagree; default 13 of 26). */
+  /** Inclusion grid threshold in force (docs/domain.md: sources disagree; default 13 of 26). */
   ELIGIBILITY_THRESHOLD: z.coerce.number().int().min(0).max(100).default(13),
   GRID_ITEMS: z.coerce.number().int().min(1).max(100).default(26),
   /** How long an invitation (and its single-use link) stays valid. */

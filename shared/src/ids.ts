@@ -3,7 +3,7 @@
  */
 
 /**
- * RPPS number: 11 digits. domain.md asks to apply a check-digit rule only once it has been
+ * RPPS number: 11 digits. docs/domain.md asks to apply a check-digit rule only once it has been
  * verified against real published numbers; we have none to verify against here, so only the
  * format is checked. Spaces are tolerated on input (people copy them from cards) and removed.
  */

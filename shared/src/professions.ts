@@ -1,6 +1,6 @@
 /**
  * Professions of the national union of health professionals (UNPS), the people who may be
- * members of an ESCAP (see domain.md). Codes are stable identifiers stored in the database;
+ * members of an ESCAP (see docs/domain.md). Codes are stable identifiers stored in the database;
  * labels are what the French UI shows.
  */
 export const PROFESSIONS = [

@@ -6,7 +6,7 @@ export interface FirstIssue {
   message: string;
 }
 
-/** The first issue of a failed parse, as `path: message` parts (house style). */
+/** The first issue of a failed parse, as `path: message` parts, the way every boundary reports a refused payload. */
 export function firstIssue(error: z.ZodError): FirstIssue {
   const issue = error.issues[0];
   if (!issue) return { field: '', message: 'Données invalides.' };

@@ -132,7 +132,7 @@ export interface InvitationLinkView {
   expiresAt: string;
 }
 
-/** Settings in force that users are shown (domain.md: uncertain facts are settings). */
+/** Settings in force that users are shown (docs/domain.md: uncertain facts are settings). */
 export interface SettingsView {
   eligibilityThreshold: number;
   gridItems: number;

@@ -113,6 +113,12 @@ export async function teamViolations(db: Connection, teamId: Types.ObjectId): Pr
     if (!from)
       out.push(`${id}: membership of ${String(m.professionalId)} from no accepted invitation`);
   }
+  for (const i of invitations.filter((x) => x.status === 'pending' && x.professionalId)) {
+    const member = memberships.some(
+      (m) => m.leftAt == null && i.professionalId?.equals(m.professionalId),
+    );
+    if (member) out.push(`${id}: invitation ${String(i._id)} still open for a current member`);
+  }
   for (const i of invitations.filter((x) => x.status === 'accepted')) {
     const joined = memberships.some(
       (m) =>

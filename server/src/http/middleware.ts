@@ -12,7 +12,7 @@ import {
 } from './cookies.js';
 import { AppError, unauthenticated } from './errors.js';
 
-/** A request id and a child logger per request (house style: never log health data). */
+/** A request id and a child logger per request (never log health data: docs/architecture.md). */
 export function requestContext(logger: Logger): RequestHandler {
   return (req, _res, next) => {
     req.id = randomUUID();

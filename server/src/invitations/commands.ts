@@ -259,6 +259,17 @@ export class InvitationCommands {
     );
     if (claimed.modifiedCount !== 1) throw new AppError('invitation_used');
     await addMember(models, session, team._id, actorId, now);
+    // Another invitation still open for the same person (by RPPS and by e-mail, say) has no
+    // object once they are in: it is answered with this one.
+    const others = await Invitation.find({
+      teamId: team._id,
+      status: 'pending',
+      _id: { $ne: inv._id },
+      $or: [{ professionalId: actorId }, { email: actor.email }],
+    })
+      .session(session)
+      .lean<InvitationDoc[]>();
+    for (const other of others) await this.closeInScope(scope, other, 'cancelled');
     if (inv.asMedecinTraitant) {
       await models.Team.updateOne(
         { _id: team._id },

@@ -11,7 +11,7 @@ export interface AwarenessIdentity {
 /**
  * Rewrites a y-protocols awareness update so that every state it carries names the session's
  * professional: the names shown on remote cursors come from the server, never from the
- * client (house style 8). Returns the rewritten update and the client ids it speaks for, or
+ * client (docs/notes.md). Returns the rewritten update and the client ids it speaks for, or
  * undefined when it does not parse.
  */
 export function stampAwareness(

@@ -3,7 +3,7 @@ import { Schema, type Connection, type InferSchemaType, type Model, type Types }
 const { ObjectId } = Schema.Types;
 
 /**
- * Notes are stored append-only (house style 10): each acknowledged Yjs update is a document of
+ * Notes are stored append-only (docs/notes.md): each acknowledged Yjs update is a document of
  * its own, written before the acknowledgement. A background compaction merges a document's
  * updates into a snapshot and then removes what the snapshot holds; Yjs updates are idempotent,
  * so a snapshot and the updates it merged may coexist for a while (after a crash) harmlessly.

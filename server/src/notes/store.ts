@@ -11,7 +11,7 @@ export interface StoredUpdate {
 }
 
 /**
- * The note storage pair of house style 10: `load(docId)` gives every stored piece of a
+ * The note storage pair (docs/notes.md): `load(docId)` gives every stored piece of a
  * document (snapshots then updates, to apply in any order), `store(docId, updates)` appends.
  * Writes are grouped: updates that arrive while a write is in flight go out together in the
  * next `insertMany`, so a burst of keystrokes (or of documents) costs a few round trips, and

@@ -35,7 +35,7 @@ function allFacts(): ActivationFacts[] {
   return out;
 }
 
-/** The rule of domain.md, written independently of the implementation. */
+/** The rule of docs/domain.md, written independently of the implementation. */
 function expectedGaps(f: ActivationFacts): ActivationGap[] {
   if (f.closed) return ['closed'];
   return [

@@ -1,5 +1,5 @@
 /**
- * The ESCAP activation rule (domain.md; avenant n°1 to the ACIP): a team is ACTIVE while it
+ * The ESCAP activation rule (docs/domain.md; avenant n°1 to the ACIP): a team is ACTIVE while it
  * has at least three accepted members, the patient's médecin traitant among them, and the
  * patient's consent in force, within its term. Otherwise it is PENDING if it was never active,
  * SUSPENDED if it was. CLOSED is final. Pure: the server stores every status change with its
@@ -8,7 +8,7 @@
 export const TEAM_STATUSES = ['pending', 'active', 'suspended', 'closed'] as const;
 export type TeamStatus = (typeof TEAM_STATUSES)[number];
 
-/** Certain (domain.md): at least three health professionals. */
+/** Certain (docs/domain.md): at least three health professionals. */
 export const MIN_MEMBERS = 3;
 
 export interface ActivationFacts {

@@ -1,5 +1,5 @@
 /**
- * Parameters of the yearly payment rule (domain.md: what is a setting). Defaults: calendar
+ * Parameters of the yearly payment rule (docs/domain.md: what is a setting). Defaults: calendar
  * year in Europe/Paris time, an ESCAP counts only with a contribution that year, 5 ESCAPs for
  * the bonus, 100 EUR for using the tool + 100 EUR bonus.
  */

@@ -4,7 +4,7 @@ import type { TeamStatus } from './activation.js';
 import type { LedgerSettings } from './ledger-settings.js';
 
 /**
- * The yearly participation rule (avenant n°1 to the ACIP; domain.md), pure and shared by the
+ * The yearly participation rule (avenant n°1 to the ACIP; docs/domain.md), pure and shared by the
  * server (dashboard, statement, platform report) and the client.
  *
  * For one professional and one calendar year (in `settings.timeZone`, Europe/Paris by default):

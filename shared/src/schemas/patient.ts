@@ -85,7 +85,7 @@ export const ELIGIBILITY_LABELS: Record<EligibilityCategory, string> = {
 
 /**
  * One inclusion scoring. The grid's items are not published to us: we store only its version
- * and the score, with the threshold in force at the time (a setting; domain.md).
+ * and the score, with the threshold in force at the time (a setting; docs/domain.md).
  */
 export const inclusionSchema = z
   .strictObject({
