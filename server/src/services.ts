@@ -70,6 +70,7 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
   const { Professional } = authModels;
 
   const auth = new AuthService({
+    db,
     models: authModels,
     throttle: new LoginThrottle(authModels.LoginAttempt, throttle ?? DEFAULT_THROTTLE),
     sessionTtlMs: config.sessionTtlMs,

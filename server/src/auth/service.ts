@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import { Types } from 'mongoose';
+import { Types, type Connection } from 'mongoose';
 import {
   ROLES,
   type Professional,
@@ -9,6 +9,7 @@ import {
 } from '../../../shared/src/schemas/auth.js';
 import { normalizeRpps, RPPS_PATTERN } from '../../../shared/src/ids.js';
 import { isDuplicateKey } from '../db/errors.js';
+import { transaction } from '../db/transaction.js';
 import { AppError, conflict } from '../http/errors.js';
 import type { AuthModels, ProfessionalDoc } from './model.js';
 import type { LoginThrottle } from './throttle.js';
@@ -26,6 +27,7 @@ export interface AuthSession {
 }
 
 export interface AuthServiceDeps {
+  db: Connection;
   models: AuthModels;
   throttle: LoginThrottle;
   sessionTtlMs: number;
@@ -58,33 +60,36 @@ export class AuthService {
   }
 
   /**
-   * Creates the credential, then the professional, under one pre-allocated id. The unique
-   * indexes on the professional decide duplicates atomically, even under concurrent sign-ups.
-   * Writing the credential first means an interruption between the two writes leaves only an
-   * unreachable hash, never an account without a password that would hold its RPPS and e-mail
-   * for ever; a refused professional insert removes the credential it orphaned.
-   * (No multi-document transaction: the jongodb stand-in hangs on concurrent ones, and one
-   * insert with its unique index is all the atomicity this needs.)
+   * Creates the professional and their credential, under one pre-allocated id, in one
+   * transaction: an account exists with its password or not at all. The unique indexes on the
+   * professional decide duplicates atomically, even under concurrent sign-ups (409
+   * `rpps_taken` / `email_taken`, nothing written). The password is hashed before the
+   * transaction, which must stay short.
    */
   async signUp(input: SignUp): Promise<AuthSession> {
     const { Professional, Credential } = this.deps.models;
     const id = new Types.ObjectId();
-    await Credential.create({ _id: id, passwordHash: await hash(input.password, ARGON2) });
-    let doc;
-    try {
-      doc = await Professional.create({
-        _id: id,
-        rpps: input.rpps,
-        email: input.email,
-        profession: input.profession,
-        firstName: input.firstName,
-        lastName: input.lastName,
-      });
-    } catch (err) {
-      await Credential.deleteOne({ _id: id });
+    const passwordHash = await hash(input.password, ARGON2);
+    const doc = await transaction(this.deps.db, async (session) => {
+      const [created] = await Professional.create(
+        [
+          {
+            _id: id,
+            rpps: input.rpps,
+            email: input.email,
+            profession: input.profession,
+            firstName: input.firstName,
+            lastName: input.lastName,
+          },
+        ],
+        { session },
+      );
+      await Credential.create([{ _id: id, passwordHash }], { session });
+      return created!.toObject();
+    }).catch((err: unknown) => {
       throw duplicateError(err) ?? err;
-    }
-    return this.openSession(doc.toObject());
+    });
+    return this.openSession(doc);
   }
 
   /** Checks the password, throttled per identifier and IP; the same error for unknown account and wrong password. */

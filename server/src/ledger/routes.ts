@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
-import { ROLES, type Professional } from '../../../shared/src/schemas/auth.js';
+import { canOnPlatform } from '../../../shared/src/rules/policy.js';
+import type { Professional } from '../../../shared/src/schemas/auth.js';
 import { AppError } from '../http/errors.js';
 import { requireAuth } from '../http/middleware.js';
 import { baseUrlOf } from '../teams/routes.js';
@@ -8,11 +9,9 @@ import { reportCsv } from './report.js';
 import type { LedgerService } from './service.js';
 
 const actorOf = (req: Request): Professional => req.auth!.professional;
-const [GESTIONNAIRE] = ROLES;
-
-/** The platform report is for gestionnaires only: anyone else gets 403 `forbidden`. */
+/** The platform report is for gestionnaires only (the policy): anyone else gets 403 `forbidden`. */
 function requireGestionnaire(req: Request): void {
-  if (!actorOf(req).roles.includes(GESTIONNAIRE))
+  if (!canOnPlatform(actorOf(req), 'ledger.report'))
     throw new AppError('forbidden', {
       message: 'Ce rapport est réservé aux gestionnaires de la plateforme.',
     });

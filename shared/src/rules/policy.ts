@@ -97,3 +97,26 @@ export type TeamAbilities = Record<TeamAction, boolean>;
 export function abilities(s: PolicySubject): TeamAbilities {
   return Object.fromEntries(TEAM_ACTIONS.map((a) => [a, can(s, a)])) as TeamAbilities;
 }
+
+/**
+ * Platform actions: not about one team, granted by a platform role (given by the
+ * `npm run gestionnaire` command, never over HTTP). The gestionnaire reads the yearly report of
+ * every professional's counts and amounts, which holds no health data.
+ */
+export const PLATFORM_ACTIONS = ['ledger.report'] as const;
+export type PlatformAction = (typeof PLATFORM_ACTIONS)[number];
+
+const PLATFORM_ROLE: Record<PlatformAction, string> = { 'ledger.report': 'gestionnaire' };
+
+/**
+ * Whether a professional may take a platform action. Read defensively: a session answered
+ * without roles (an older server or schema) carries no `roles` field, which means no role.
+ */
+export function canOnPlatform(
+  professional: object | null | undefined,
+  action: PlatformAction,
+): boolean {
+  if (!professional || !('roles' in professional)) return false;
+  const roles = professional.roles;
+  return Array.isArray(roles) && roles.includes(PLATFORM_ROLE[action]);
+}
