@@ -113,16 +113,7 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
     : undefined;
   if (email) notifications.addSink(email);
   const notices = new TeamNotices({ teams, notifications, now });
-  const tasks = new TaskService({
-    Task,
-    Professional,
-    teams,
-    contributions,
-    notifications,
-    io,
-    logger,
-    now,
-  });
+  const tasks = new TaskService({ Task, Professional, teams, commands, contributions, io, now });
   const noteStore = new NoteStore(noteModels);
   const registry = new DocRegistry(noteStore, logger, {
     compactAfter: config.notes.compactAfter,
@@ -161,6 +152,7 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
   new TeamLive(io).handleEffects(outbox);
   invitations.handleEffects(outbox, io);
   notifications.handleEffects(outbox);
+  tasks.handleEffects(outbox);
 
   return {
     authModels,

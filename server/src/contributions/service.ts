@@ -3,6 +3,7 @@ import type { ContributionKind } from '../../../shared/src/contributions.js';
 import { yearOf } from '../../../shared/src/time.js';
 import { bulkUpsert } from '../db/bulk-upsert.js';
 import { GroupCommit } from '../db/group-commit.js';
+import type { Session } from '../db/transaction.js';
 import type { ContributionCounterDoc } from './model.js';
 
 type Id = Types.ObjectId | string;
@@ -45,6 +46,15 @@ export class Contributions {
     count = 1,
   ): Promise<void> {
     return this.writes.push([{ teamId, professionalId, kind, at, count }]);
+  }
+
+  /**
+   * Counts one contribution inside the caller's transaction (a command): the counter moves
+   * exactly when the change it counts is committed.
+   */
+  async recordInScope(session: Session, item: ContributionInput): Promise<void> {
+    const [entry] = this.coalesce([item]);
+    await this.Counter.updateOne(entry!.filter, { $inc: entry!.inc }, { upsert: true, session });
   }
 
   /** Many at once (the note activity flush); same guarantees as `record`. */

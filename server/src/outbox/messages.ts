@@ -14,6 +14,8 @@ export type OutboxMessage =
   | { kind: 'team.left'; teamId: string; professionalId: string }
   | { kind: 'team.frozen'; teamId: string; status: TeamStatus }
   | { kind: 'team.thawed'; teamId: string; professionalIds: string[] }
+  | { kind: 'task.changed'; teamId: string; taskId: string }
+  | { kind: 'task.deleted'; teamId: string; taskId: string }
   | { kind: 'invitation.received'; invitationId: string }
   | { kind: 'invitation.closed'; professionalId: string; invitationId: string }
   | {

@@ -10,10 +10,10 @@ import {
 } from '../../../shared/src/tasks.js';
 import type { ProfessionalDoc } from '../auth/model.js';
 import type { AuditAction } from '../audit/service.js';
+import type { CommandRunner, CommandScope } from '../commands/command.js';
 import type { Contributions } from '../contributions/service.js';
 import { AppError, notFound } from '../http/errors.js';
-import { safeError, type Logger } from '../logger.js';
-import type { Notifications } from '../notifications/service.js';
+import type { Outbox } from '../outbox/service.js';
 import { rooms, type AppServer } from '../realtime/io.js';
 import { parseObjectId, type MemberContext } from '../teams/access.js';
 import { allowed, authorize } from '../teams/policy.js';
@@ -25,10 +25,9 @@ export interface TaskDeps {
   Task: Model<TaskDoc>;
   Professional: Model<ProfessionalDoc>;
   teams: TeamService;
+  commands: CommandRunner;
   contributions: Contributions;
-  notifications: Notifications;
   io: AppServer;
-  logger: Logger;
   now: () => Date;
 }
 
@@ -36,16 +35,15 @@ type TaskPatch = Partial<Pick<TaskDoc, 'title' | 'details' | 'assigneeId' | 'due
   Partial<Pick<TaskDoc, 'status' | 'doneBy' | 'doneAt'>>;
 
 /**
- * Tasks of a team. Every method takes the acting member's context (teams/context.ts: 404 for
- * non-members), writes are asked of the policy (a writable team), and each change is a compare-and-set on the
- * task's version, then audited (ids only), sent live to the team room and counted as a
- * contribution of its author.
+ * Tasks of a team. Reads take the acting member's context (teams/context.ts: 404 for
+ * non-members). Each change is a command (docs/architecture.md): in one transaction, the
+ * member's context read again after the team lock and asked of the policy, a compare-and-set
+ * on the task's version (a stale one is 409 `task_conflict`, never a lost update), its audit
+ * row (ids only) and its author's contribution; the live event and the assignee's
+ * notification leave through the outbox after the commit.
  */
 export class TaskService {
-  private readonly now: () => Date;
-  constructor(private readonly deps: TaskDeps) {
-    this.now = deps.now;
-  }
+  constructor(private readonly deps: TaskDeps) {}
 
   /** Every open task and the most recently done ones, in display order (overdue first). */
   async list(ctx: MemberContext): Promise<TaskView[]> {
@@ -58,7 +56,7 @@ export class TaskService {
         .lean<TaskDoc[]>(),
     ]);
     await this.deps.teams.audit(ctx, 'task.list');
-    return sortTasks(await this.views([...open, ...done]), calendarDay(this.now()));
+    return sortTasks(await this.views([...open, ...done]), calendarDay(this.deps.now()));
   }
 
   /** Counts for the team page (no titles): open, overdue, and open ones of the reader. */
@@ -67,7 +65,7 @@ export class TaskService {
     const base = { teamId: ctx.team._id, status: 'open' as const };
     const [open, overdue, mine] = await Promise.all([
       Task.countDocuments(base),
-      Task.countDocuments({ ...base, due: { $lt: calendarDay(this.now()) } }),
+      Task.countDocuments({ ...base, due: { $lt: calendarDay(this.deps.now()) } }),
       Task.countDocuments({ ...base, assigneeId: ctx.actorId }),
     ]);
     await this.deps.teams.audit(ctx, 'task.list');
@@ -75,47 +73,51 @@ export class TaskService {
   }
 
   async create(ctx: MemberContext, input: CreateTask): Promise<TaskView> {
-    authorize(ctx, 'task.write');
-    const assigneeId = await this.requireAssignee(ctx, input.assigneeId);
-    const now = this.now();
-    const doc = (
-      await this.deps.Task.create({
-        teamId: ctx.team._id,
-        title: input.title,
-        details: input.details ?? null,
-        assigneeId,
-        due: input.due,
-        status: 'open',
-        doneBy: null,
-        doneAt: null,
-        createdBy: ctx.actorId,
-        createdAt: now,
-        updatedAt: now,
-        version: 0,
-      })
-    ).toObject<TaskDoc>();
-    const view = await this.changed(ctx, doc, 'task.create', now);
-    await this.notifyAssignee(ctx, doc);
-    return view;
+    const doc = await this.command(ctx, 'task.create', async (scope, fresh) => {
+      const assigneeId = await this.requireAssignee(scope, fresh, input.assigneeId);
+      const [created] = await this.deps.Task.create(
+        [
+          {
+            teamId: fresh.team._id,
+            title: input.title,
+            details: input.details ?? null,
+            assigneeId,
+            due: input.due,
+            status: 'open',
+            doneBy: null,
+            doneAt: null,
+            createdBy: fresh.actorId,
+            createdAt: scope.now,
+            updatedAt: scope.now,
+            version: 0,
+          },
+        ],
+        { session: scope.session },
+      );
+      const task = created!.toObject<TaskDoc>();
+      this.notifyAssignee(scope, fresh, task);
+      return task;
+    });
+    return (await this.views([doc]))[0]!;
   }
 
   async update(ctx: MemberContext, taskId: string, input: UpdateTask): Promise<TaskView> {
-    authorize(ctx, 'task.write');
-    const before = await this.find(ctx, taskId);
-    const set: TaskPatch = {};
-    if (input.title !== undefined) set.title = input.title;
-    if (input.details !== undefined) set.details = input.details;
-    if (input.due !== undefined) set.due = input.due;
-    // Only a new assignee must be a current member: a task whose assignee left the team can
-    // still be edited (and then given to someone else).
-    if (input.assigneeId !== undefined && input.assigneeId !== String(before.assigneeId))
-      set.assigneeId = await this.requireAssignee(ctx, input.assigneeId);
-    const now = this.now();
-    const doc = await this.compareAndSet(ctx, before, input.version, set, now);
-    const view = await this.changed(ctx, doc, 'task.update', now);
-    if (set.assigneeId && !set.assigneeId.equals(before.assigneeId))
-      await this.notifyAssignee(ctx, doc);
-    return view;
+    const doc = await this.command(ctx, 'task.update', async (scope, fresh) => {
+      const before = await this.find(scope, fresh, taskId);
+      const set: TaskPatch = {};
+      if (input.title !== undefined) set.title = input.title;
+      if (input.details !== undefined) set.details = input.details;
+      if (input.due !== undefined) set.due = input.due;
+      // Only a new assignee must be a current member: a task whose assignee left the team can
+      // still be edited (and then given to someone else).
+      if (input.assigneeId !== undefined && input.assigneeId !== String(before.assigneeId))
+        set.assigneeId = await this.requireAssignee(scope, fresh, input.assigneeId);
+      const task = await this.compareAndSet(scope, before, input.version, set);
+      if (set.assigneeId && !set.assigneeId.equals(before.assigneeId))
+        this.notifyAssignee(scope, fresh, task);
+      return task;
+    });
+    return (await this.views([doc]))[0]!;
   }
 
   /** Marks a task done (by the actor, now); done already: answered as it is, nothing counted. */
@@ -129,17 +131,38 @@ export class TaskService {
 
   /** Deletion: by the task's creator or a manager of the team. Not a contribution. */
   async remove(ctx: MemberContext, taskId: string, version: number): Promise<void> {
-    authorize(ctx, 'task.write');
-    const teamId = String(ctx.team._id);
-    const task = await this.find(ctx, taskId);
-    if (!task.createdBy.equals(ctx.actorId) && !allowed(ctx, 'task.delete.any'))
-      throw new AppError('not_task_creator');
-    const res = await this.deps.Task.deleteOne({ _id: task._id, version });
-    if (res.deletedCount !== 1) throw await this.staleOrGone(task._id);
-    await this.deps.teams.audit(ctx, 'task.delete', `task:${String(task._id)}`);
-    this.deps.io
-      .to(rooms.team(teamId))
-      .emit('task:changed', { teamId, deletedId: String(task._id) });
+    await this.deps.commands.run('task.delete', async (scope) => {
+      const fresh = await this.deps.teams.lockForCommand(scope, ctx);
+      authorize(fresh, 'task.write');
+      const task = await this.find(scope, fresh, taskId);
+      if (!task.createdBy.equals(fresh.actorId) && !allowed(fresh, 'task.delete.any'))
+        throw new AppError('not_task_creator');
+      const res = await this.deps.Task.deleteOne(
+        { _id: task._id, version },
+        { session: scope.session },
+      );
+      if (res.deletedCount !== 1) throw new AppError('task_conflict');
+      scope.audit(auditOf(fresh, 'task.delete', task._id));
+      scope.emit({
+        kind: 'task.deleted',
+        teamId: String(fresh.team._id),
+        taskId: String(task._id),
+      });
+    });
+  }
+
+  /** The live side of task changes, delivered from the outbox after each commit. */
+  handleEffects(outbox: Outbox): void {
+    outbox.on('task.changed', async ({ teamId, taskId }) => {
+      const task = await this.deps.Task.findById(taskId).lean<TaskDoc>();
+      // Deleted since: its own event follows.
+      if (!task) return;
+      const [view] = await this.views([task]);
+      this.deps.io.to(rooms.team(teamId)).emit('task:changed', { teamId, task: view! });
+    });
+    outbox.on('task.deleted', ({ teamId, taskId }) => {
+      this.deps.io.to(rooms.team(teamId)).emit('task:changed', { teamId, deletedId: taskId });
+    });
   }
 
   private async setStatus(
@@ -148,86 +171,110 @@ export class TaskService {
     version: number,
     status: 'open' | 'done',
   ): Promise<TaskView> {
-    authorize(ctx, 'task.write');
-    const before = await this.find(ctx, taskId);
-    if (before.version !== version) throw new AppError('task_conflict');
-    if (before.status === status) return (await this.views([before]))[0]!;
-    const now = this.now();
-    const set: TaskPatch =
-      status === 'done'
-        ? { status, doneBy: ctx.actorId, doneAt: now }
-        : { status, doneBy: null, doneAt: null };
-    const doc = await this.compareAndSet(ctx, before, version, set, now);
-    return this.changed(ctx, doc, status === 'done' ? 'task.complete' : 'task.reopen', now);
+    let unchanged: TaskDoc | undefined;
+    const doc = await this.command(
+      ctx,
+      status === 'done' ? 'task.complete' : 'task.reopen',
+      async (scope, fresh) => {
+        unchanged = undefined; // a retried attempt starts over
+        const before = await this.find(scope, fresh, taskId);
+        if (before.version !== version) throw new AppError('task_conflict');
+        if (before.status === status) {
+          unchanged = before;
+          return before;
+        }
+        const set: TaskPatch =
+          status === 'done'
+            ? { status, doneBy: fresh.actorId, doneAt: scope.now }
+            : { status, doneBy: null, doneAt: null };
+        return this.compareAndSet(scope, before, version, set);
+      },
+      () => unchanged === undefined,
+    );
+    return (await this.views([doc]))[0]!;
   }
 
-  private async find(ctx: MemberContext, taskId: string): Promise<TaskDoc> {
+  /**
+   * One task change as a command: lock, policy, the change, then (when it changed something)
+   * its audit row, its author's contribution and the live event, all in its transaction.
+   */
+  private command(
+    ctx: MemberContext,
+    action: AuditAction,
+    change: (scope: CommandScope, fresh: MemberContext) => Promise<TaskDoc>,
+    changed: () => boolean = () => true,
+  ): Promise<TaskDoc> {
+    return this.deps.commands.run(action, async (scope) => {
+      const fresh = await this.deps.teams.lockForCommand(scope, ctx);
+      authorize(fresh, 'task.write');
+      const task = await change(scope, fresh);
+      if (!changed()) return task;
+      scope.audit(auditOf(fresh, action, task._id));
+      await this.deps.contributions.recordInScope(scope.session, {
+        teamId: fresh.team._id,
+        professionalId: fresh.actorId,
+        kind: 'task',
+        at: scope.now,
+      });
+      scope.emit({
+        kind: 'task.changed',
+        teamId: String(fresh.team._id),
+        taskId: String(task._id),
+      });
+      return task;
+    });
+  }
+
+  private async find(scope: CommandScope, ctx: MemberContext, taskId: string): Promise<TaskDoc> {
     const id = parseObjectId(taskId);
     const task = id
-      ? await this.deps.Task.findOne({ _id: id, teamId: ctx.team._id }).lean<TaskDoc>()
+      ? await this.deps.Task.findOne({ _id: id, teamId: ctx.team._id })
+          .session(scope.session)
+          .lean<TaskDoc>()
       : null;
     if (!task) throw notFound();
     return task;
   }
 
-  private async requireAssignee(ctx: MemberContext, id: string): Promise<Types.ObjectId> {
+  private async requireAssignee(
+    scope: CommandScope,
+    ctx: MemberContext,
+    id: string,
+  ): Promise<Types.ObjectId> {
     const assigneeId = new Types.ObjectId(id);
-    if (!(await this.deps.teams.isCurrentMember(ctx.team._id, assigneeId)))
+    if (!(await this.deps.teams.isCurrentMember(ctx.team._id, assigneeId, scope.session)))
       throw new AppError('assignee_not_member', { field: 'assigneeId' });
     return assigneeId;
   }
 
   /** The write happens only if nobody changed the task since `version` was read. */
   private async compareAndSet(
-    ctx: MemberContext,
+    scope: CommandScope,
     task: TaskDoc,
     version: number,
     set: TaskPatch,
-    now: Date,
   ): Promise<TaskDoc> {
     const doc = await this.deps.Task.findOneAndUpdate(
-      { _id: task._id, teamId: ctx.team._id, version },
-      { $set: { ...set, updatedAt: now }, $inc: { version: 1 } },
-      { returnDocument: 'after' },
+      { _id: task._id, version },
+      { $set: { ...set, updatedAt: scope.now }, $inc: { version: 1 } },
+      { returnDocument: 'after', session: scope.session },
     ).lean<TaskDoc>();
-    if (!doc) throw await this.staleOrGone(task._id);
+    if (!doc) throw new AppError('task_conflict');
     return doc;
   }
 
-  private async staleOrGone(id: Types.ObjectId): Promise<AppError> {
-    return (await this.deps.Task.exists({ _id: id })) ? new AppError('task_conflict') : notFound();
-  }
-
-  /** After a stored change: audit, live event, contribution of its author. */
-  private async changed(
-    ctx: MemberContext,
-    doc: TaskDoc,
-    action: AuditAction,
-    at: Date,
-  ): Promise<TaskView> {
-    await this.deps.teams.audit(ctx, action, `task:${String(doc._id)}`);
-    const view = (await this.views([doc]))[0]!;
-    this.deps.io
-      .to(rooms.team(String(ctx.team._id)))
-      .emit('task:changed', { teamId: String(ctx.team._id), task: view });
-    // The task is stored: a failure to count it must not turn the answer into an error
-    // (the client would retry and create it twice); it is logged, without content.
-    await this.deps.contributions
-      .record(ctx.team._id, ctx.actorId, 'task', at)
-      .catch((err: unknown) =>
-        this.deps.logger.error({ err: safeError(err) }, 'task contribution not recorded'),
-      );
-    return view;
-  }
-
   /** Someone given a task by another member is told (the task id and due day only). */
-  private async notifyAssignee(ctx: MemberContext, doc: TaskDoc): Promise<void> {
+  private notifyAssignee(scope: CommandScope, ctx: MemberContext, doc: TaskDoc): void {
     if (doc.assigneeId.equals(ctx.actorId)) return;
-    await this.deps.notifications.send([doc.assigneeId], {
-      kind: 'task_assigned',
-      teamId: ctx.team._id,
-      actorId: ctx.actorId,
-      data: { taskId: String(doc._id), due: doc.due },
+    scope.emit({
+      kind: 'notify',
+      recipients: [String(doc.assigneeId)],
+      notification: {
+        kind: 'task_assigned',
+        teamId: String(ctx.team._id),
+        actorId: ctx.actor.id,
+        data: { taskId: String(doc._id), due: doc.due },
+      },
     });
   }
 
@@ -253,3 +300,10 @@ export class TaskService {
     }));
   }
 }
+
+const auditOf = (ctx: MemberContext, action: AuditAction, taskId: Types.ObjectId) => ({
+  teamId: ctx.team._id,
+  actorId: ctx.actorId,
+  action,
+  detail: `task:${String(taskId)}`,
+});

@@ -11,9 +11,12 @@ import type { ChatUnread } from '../chat/unread.js';
 import { AUDIT_LABELS, type AuditAction, type AuditLog } from '../audit/service.js';
 import type { InvitationDoc } from '../invitations/model.js';
 import { isManagerOf, loadAsMember, type MemberContext } from './access.js';
+import type { CommandScope } from '../commands/command.js';
+import type { Session } from '../db/transaction.js';
 import type { TeamCommands } from './commands.js';
 import { currentMemberIds, isCurrentMember } from './memberships.js';
 import type { TeamDoc, TeamModels } from './model.js';
+import { lockAsMember } from './state.js';
 import { buildTeamView, loadRefs } from './views.js';
 
 export interface TeamServiceDeps {
@@ -139,8 +142,21 @@ export class TeamService {
     return currentMemberIds(this.deps.models, teamId);
   }
 
-  isCurrentMember(teamId: Types.ObjectId, professionalId: Types.ObjectId): Promise<boolean> {
-    return isCurrentMember(this.deps.models, teamId, professionalId);
+  isCurrentMember(
+    teamId: Types.ObjectId,
+    professionalId: Types.ObjectId,
+    session?: Session,
+  ): Promise<boolean> {
+    return isCurrentMember(this.deps.models, teamId, professionalId, session);
+  }
+
+  /**
+   * For another feature's command on a team (tasks...): takes the team lock in the command's
+   * transaction and reads the member's context again there, so the policy is asked of what the
+   * transaction sees (404 if no longer a member).
+   */
+  lockForCommand(scope: CommandScope, ctx: MemberContext): Promise<MemberContext> {
+    return lockAsMember(this.deps.models, scope, ctx.team._id, ctx.actor);
   }
 
   /** The teams a professional currently belongs to, among `among` when given. */
