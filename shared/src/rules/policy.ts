@@ -6,32 +6,40 @@ import { writeBlock, type WriteBlock } from './activation.js';
  * shows only the buttons that will work. Only CURRENT members ever get this far: anyone else is
  * refused earlier with the same 404 as for a team that does not exist (CSP L.1110-4).
  */
-export const TEAM_ACTIONS = [
-  // Reading: every current member, also on a read-only team.
-  'team.read',
-  'audit.read',
-  // Writing to the patient's file and the team's work: a writable team.
-  'patient.update',
-  'note.edit',
-  'note.version.create',
-  'message.send',
-  'task.write',
-  'member.leave',
-  'consent.withdraw',
-  // Managing the team: its creator or its médecin traitant, on a writable team.
-  'member.invite',
-  'member.remove',
-  'invitation.cancel',
-  'medecin_traitant.set',
-  'task.delete.any',
-  'team.renew',
-  // Closing needs a manager and a team not closed yet (also after a consent withdrawal).
-  'team.close',
-  // A new consent: only after a withdrawal, on a team not closed.
-  'consent.record',
-] as const;
+/**
+ * Each action with the rule that grants it:
+ * - `read`: every current member, also on a read-only team;
+ * - `write`: a member, on a writable team (not closed, consent in force);
+ * - `manage`: the creator or the médecin traitant, on a writable team;
+ * - `renew`: `manage`, on a team that was active once (it has a term);
+ * - `close`: a manager, on a team not closed yet (also after a consent withdrawal);
+ * - `new-consent`: a member, only after a withdrawal, on a team not closed.
+ */
+const RULES = {
+  'team.read': 'read',
+  'audit.read': 'read',
+  'patient.update': 'write',
+  'note.edit': 'write',
+  'note.version.create': 'write',
+  'message.send': 'write',
+  'task.write': 'write',
+  'member.leave': 'write',
+  'consent.withdraw': 'write',
+  'member.invite': 'manage',
+  'member.remove': 'manage',
+  'invitation.cancel': 'manage',
+  'medecin_traitant.set': 'manage',
+  'task.delete.any': 'manage',
+  'team.renew': 'renew',
+  'team.close': 'close',
+  'consent.record': 'new-consent',
+} as const satisfies Record<
+  string,
+  'read' | 'write' | 'manage' | 'renew' | 'close' | 'new-consent'
+>;
 
-export type TeamAction = (typeof TEAM_ACTIONS)[number];
+export type TeamAction = keyof typeof RULES;
+export const TEAM_ACTIONS = Object.keys(RULES) as TeamAction[];
 
 /** What the policy needs to know about the actor and the team. */
 export interface PolicySubject {
@@ -46,44 +54,25 @@ export interface PolicySubject {
 /** The refusals the policy can answer, each a stable error code (shared/src/errors.ts). */
 export type Denial = WriteBlock | 'forbidden' | 'consent_in_force' | 'not_yet_active';
 
-const MANAGED = new Set<TeamAction>([
-  'member.invite',
-  'member.remove',
-  'invitation.cancel',
-  'medecin_traitant.set',
-  'task.delete.any',
-  'team.renew',
-]);
-
 /** Why `action` is refused to this member, or null when it is allowed. */
 export function denial(s: PolicySubject, action: TeamAction): Denial | null {
-  switch (action) {
-    case 'team.read':
-    case 'audit.read':
+  const rule = RULES[action];
+  switch (rule) {
+    case 'read':
       return null;
-    case 'team.close':
+    case 'close':
       if (!s.isManager) return 'forbidden';
       return s.closed ? 'team_closed' : null;
-    case 'consent.record':
+    case 'new-consent':
       if (s.closed) return 'team_closed';
       return s.consentInForce ? 'consent_in_force' : null;
-    case 'patient.update':
-    case 'note.edit':
-    case 'note.version.create':
-    case 'message.send':
-    case 'task.write':
-    case 'member.leave':
-    case 'consent.withdraw':
-    case 'member.invite':
-    case 'member.remove':
-    case 'invitation.cancel':
-    case 'medecin_traitant.set':
-    case 'task.delete.any':
-    case 'team.renew': {
-      if (MANAGED.has(action) && !s.isManager) return 'forbidden';
+    case 'write':
+    case 'manage':
+    case 'renew': {
+      if (rule !== 'write' && !s.isManager) return 'forbidden';
       const block = writeBlock(s);
       if (block) return block;
-      if (action === 'team.renew' && !s.everActive) return 'not_yet_active';
+      if (rule === 'renew' && !s.everActive) return 'not_yet_active';
       return null;
     }
   }
