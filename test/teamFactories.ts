@@ -248,6 +248,14 @@ export class LiveClient {
     });
   }
 
+  /**
+   * Resolves once the server has answered a ping sent now: everything the server emitted to
+   * this socket before it read the ping has been received (one connection delivers in order).
+   */
+  roundTrip(): Promise<void> {
+    return roundTrip(this.socket);
+  }
+
   /** Forgets what was received so far. */
   clear(): void {
     this.received.length = 0;
@@ -319,19 +327,28 @@ export function nextEvent<E extends EventName>(
   });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * A ping and its answer on one socket: once it resolves, every event the server emitted to this
+ * socket before reading the ping has arrived, since one connection delivers in order.
+ */
+export async function roundTrip(socket: ClientSocket, timeoutMs = 5000): Promise<void> {
+  const ack = (await socket.timeout(timeoutMs).emitWithAck('health:ping')) as Ack<{ at: string }>;
+  if (!ack.ok) throw new Error(`ping refused: ${ack.error.code}`);
+}
 
 /**
- * Asserts the clients receive nothing (or nothing about `teamId`) during `ms`, counting from
- * now: what they received before is forgotten first.
+ * Asserts the clients receive nothing (or nothing about `teamId`) from what `during` does:
+ * what they received before is forgotten first. No waiting for a while: the server emits an
+ * action's events before it answers (HTTP response or acknowledgement), so once `during` has
+ * its answers, a round trip on each client proves whatever was emitted to it has arrived.
  */
 export async function expectSilence(
   clients: LiveClient[],
-  opts: { ms?: number; teamId?: string; during?: () => Promise<unknown> } = {},
+  opts: { teamId?: string; during?: () => Promise<unknown> } = {},
 ): Promise<void> {
   for (const c of clients) c.clear();
   await opts.during?.();
-  await sleep(opts.ms ?? 300);
+  await Promise.all(clients.map((c) => c.roundTrip()));
   for (const c of clients) {
     const got = opts.teamId ? c.aboutTeam(opts.teamId) : c.received;
     expect(got).toEqual([]);

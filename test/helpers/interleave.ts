@@ -19,9 +19,10 @@ export class Interleaving {
   constructor(private readonly choose: (waiting: string[]) => number) {}
 
   /** The models as a program sees them: the same, with every database operation gated. */
-  models<M extends Record<string, Model<never>>>(program: string, models: M): M {
-    const out: Record<string, Model<never>> = {};
-    for (const [key, model] of Object.entries(models)) out[key] = this.gated(program, model);
+  models<M extends object>(program: string, models: M): M {
+    const out: Record<string, unknown> = {};
+    for (const [key, model] of Object.entries(models))
+      out[key] = this.gated(program, model as AnyModel);
     return out as M;
   }
 
@@ -91,7 +92,7 @@ export class Interleaving {
     });
   }
 
-  private gated<M extends Model<never>>(program: string, model: M): M {
+  private gated(program: string, model: AnyModel): AnyModel {
     const collection = model.collection.collectionName;
     const gateQuery = <Q extends { exec: (...args: unknown[]) => Promise<unknown> }>(
       method: string,
@@ -103,8 +104,8 @@ export class Interleaving {
       return query;
     };
     const wrapped: Record<string, unknown> = {
-      find: (...args: Parameters<M['find']>) => gateQuery('find', model.find(...args)),
-      deleteMany: (...args: Parameters<M['deleteMany']>) =>
+      find: (...args: Parameters<AnyModel['find']>) => gateQuery('find', model.find(...args)),
+      deleteMany: (...args: Parameters<AnyModel['deleteMany']>) =>
         gateQuery('deleteMany', model.deleteMany(...args)),
       create: (...args: unknown[]) =>
         this.gate(program, `create ${collection}`, () =>
@@ -123,6 +124,9 @@ export class Interleaving {
     });
   }
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model of any schema
+type AnyModel = Model<any>;
 
 interface Gate {
   program: string;
