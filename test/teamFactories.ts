@@ -221,7 +221,7 @@ export class LiveClient {
   waitFor<E extends EventName>(
     event: E,
     match: (payload: Payload<E>) => boolean = () => true,
-    timeoutMs = 3000,
+    timeoutMs = 10_000,
   ): Promise<Payload<E>> {
     const find = () =>
       this.received.find((r) => r.event === event && match(r.payload as Payload<E>));
@@ -295,7 +295,7 @@ export async function connect(pro: Pro): Promise<LiveClient> {
   const socket = pro.agent.socket();
   const client = new LiveClient(socket);
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('socket not ready')), 5000);
+    const timer = setTimeout(() => reject(new Error('socket not ready')), 10_000);
     socket.on('session:ready', () => {
       clearTimeout(timer);
       resolve();
@@ -312,7 +312,7 @@ export async function connect(pro: Pro): Promise<LiveClient> {
 export function nextEvent<E extends EventName>(
   socket: ClientSocket,
   event: E,
-  timeoutMs = 3000,
+  timeoutMs = 10_000,
 ): Promise<Payload<E>> {
   return new Promise((resolve, reject) => {
     const handler = (payload: Payload<E>) => {
@@ -331,7 +331,7 @@ export function nextEvent<E extends EventName>(
  * A ping and its answer on one socket: once it resolves, every event the server emitted to this
  * socket before reading the ping has arrived, since one connection delivers in order.
  */
-export async function roundTrip(socket: ClientSocket, timeoutMs = 5000): Promise<void> {
+export async function roundTrip(socket: ClientSocket, timeoutMs = 10_000): Promise<void> {
   const ack = (await socket.timeout(timeoutMs).emitWithAck('health:ping')) as Ack<{ at: string }>;
   if (!ack.ok) throw new Error(`ping refused: ${ack.error.code}`);
 }
@@ -357,5 +357,5 @@ export async function expectSilence(
 
 /** Emits `team:get` and returns the ack. */
 export function teamGet(client: LiveClient, teamId: string): Promise<Ack<TeamView>> {
-  return client.socket.timeout(3000).emitWithAck('team:get', teamId) as Promise<Ack<TeamView>>;
+  return client.socket.timeout(10_000).emitWithAck('team:get', teamId) as Promise<Ack<TeamView>>;
 }

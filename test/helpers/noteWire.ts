@@ -175,7 +175,10 @@ export function seeded(seed: number): () => number {
   };
 }
 
-/** Polls an asynchronous check (a database query) until it holds. */
+/**
+ * Polls an asynchronous check (a database query: nothing to await in another process's
+ * background work) until it holds, with a deadline that only turns "never" into a failure.
+ */
 export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
   while (!(await check())) {

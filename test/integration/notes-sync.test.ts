@@ -101,7 +101,12 @@ describe('notes: sync details', () => {
     await roundTrip(a.socket);
     const sentByA = () => a.provider.awareness.getLocalState();
     const b = openNote(nurse.agent, team.id);
-    await waitFor(() => b.provider.awareness.getStates().has(a.doc.clientID), 2_000);
+    // The server sends the states it holds right after its answer to the join: once b is
+    // synced and its ping answered, they are in. (a never answers arrivals, and renews its
+    // own state only 15 s after its last change.)
+    await waitFor(() => b.provider.synced);
+    await roundTrip(b.socket);
+    expect(b.provider.awareness.getStates().has(a.doc.clientID)).toBe(true);
     const seen = b.provider.awareness.getStates().get(a.doc.clientID) as {
       user?: { name?: string };
     };
