@@ -99,8 +99,9 @@ export class NoteStore {
    * - An update stored before the first query is either read by it, or was deleted before it
    *   was read; then a snapshot holding it existed before the second query started, and one
    *   always exists after, so the second query finds one. (Within that query, a snapshot
-   *   deleted under it was first replaced by a newer one, inserted after it, which an index
-   *   scan on `docId` meets later: entries of one key come in insertion order.)
+   *   deleted under it was first replaced by a newer one, inserted after it, which the scan
+   *   of the `docId` index meets later: MongoDB orders the entries of one key by record id,
+   *   that is by insertion on the primary we read from.)
    * - Snapshots first (or both at once) loses edits: the snapshots are read before a
    *   compaction writes its own, the updates after it deleted the ones it merged, and those
    *   are in neither answer.
@@ -109,7 +110,7 @@ export class NoteStore {
    *   snapshots remain (one may merge the other), which the next compaction merges.
    * - A store racing a compaction: the compaction deletes by id what it read, so an update
    *   written after its read stays in `noteupdates`; an update being written while a load
-   *   runs was not acknowledged when the load began (and reaches the loaded copy as an edit).
+   *   runs was not acknowledged when the load began, so the load owes it nothing.
    *
    * test/integration/notes-store-interleavings.test.ts runs a load against a compaction in
    * every order of their database operations. The price is one round trip more per load
