@@ -221,7 +221,7 @@ export class LiveClient {
   waitFor<E extends EventName>(
     event: E,
     match: (payload: Payload<E>) => boolean = () => true,
-    timeoutMs = 3000,
+    timeoutMs = 10_000,
   ): Promise<Payload<E>> {
     const find = () =>
       this.received.find((r) => r.event === event && match(r.payload as Payload<E>));
@@ -246,6 +246,14 @@ export class LiveClient {
       this.waiters.push(waiter);
       check();
     });
+  }
+
+  /**
+   * Resolves once the server has answered a ping sent now: everything the server emitted to
+   * this socket before it read the ping has been received (one connection delivers in order).
+   */
+  roundTrip(): Promise<void> {
+    return roundTrip(this.socket);
   }
 
   /** Forgets what was received so far. */
@@ -287,7 +295,7 @@ export async function connect(pro: Pro): Promise<LiveClient> {
   const socket = pro.agent.socket();
   const client = new LiveClient(socket);
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('socket not ready')), 5000);
+    const timer = setTimeout(() => reject(new Error('socket not ready')), 10_000);
     socket.on('session:ready', () => {
       clearTimeout(timer);
       resolve();
@@ -304,7 +312,7 @@ export async function connect(pro: Pro): Promise<LiveClient> {
 export function nextEvent<E extends EventName>(
   socket: ClientSocket,
   event: E,
-  timeoutMs = 3000,
+  timeoutMs = 10_000,
 ): Promise<Payload<E>> {
   return new Promise((resolve, reject) => {
     const handler = (payload: Payload<E>) => {
@@ -319,19 +327,28 @@ export function nextEvent<E extends EventName>(
   });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * A ping and its answer on one socket: once it resolves, every event the server emitted to this
+ * socket before reading the ping has arrived, since one connection delivers in order.
+ */
+export async function roundTrip(socket: ClientSocket, timeoutMs = 10_000): Promise<void> {
+  const ack = (await socket.timeout(timeoutMs).emitWithAck('health:ping')) as Ack<{ at: string }>;
+  if (!ack.ok) throw new Error(`ping refused: ${ack.error.code}`);
+}
 
 /**
- * Asserts the clients receive nothing (or nothing about `teamId`) during `ms`, counting from
- * now: what they received before is forgotten first.
+ * Asserts the clients receive nothing (or nothing about `teamId`) from what `during` does:
+ * what they received before is forgotten first. No waiting for a while: the server emits an
+ * action's events before it answers (HTTP response or acknowledgement), so once `during` has
+ * its answers, a round trip on each client proves whatever was emitted to it has arrived.
  */
 export async function expectSilence(
   clients: LiveClient[],
-  opts: { ms?: number; teamId?: string; during?: () => Promise<unknown> } = {},
+  opts: { teamId?: string; during?: () => Promise<unknown> } = {},
 ): Promise<void> {
   for (const c of clients) c.clear();
   await opts.during?.();
-  await sleep(opts.ms ?? 300);
+  await Promise.all(clients.map((c) => c.roundTrip()));
   for (const c of clients) {
     const got = opts.teamId ? c.aboutTeam(opts.teamId) : c.received;
     expect(got).toEqual([]);
@@ -340,5 +357,5 @@ export async function expectSilence(
 
 /** Emits `team:get` and returns the ack. */
 export function teamGet(client: LiveClient, teamId: string): Promise<Ack<TeamView>> {
-  return client.socket.timeout(3000).emitWithAck('team:get', teamId) as Promise<Ack<TeamView>>;
+  return client.socket.timeout(10_000).emitWithAck('team:get', teamId) as Promise<Ack<TeamView>>;
 }

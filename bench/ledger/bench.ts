@@ -1,11 +1,12 @@
 /**
  * `npm run bench:ledger [-- --scale 0.05 | --professionals N --teams N --contributions N]
- *  [--year Y] [--dashboards N] [--record N]`
+ *  [--year Y] [--dashboards N] [--record N] [--rule-only]`
  *
  * Builds a platform straight into the database (bulk inserts), then times what the ledger
  * does: the whole-year report (aggregation pipelines + the rule per professional), one
  * professional's dashboard (p50/p95), the pure rule alone on the TARGET-scale input in
- * process, and recording raw contributions through `Contributions.record`. Prints the engine
+ * process (target: under 1 s; `--rule-only` times that alone, without a database), and
+ * recording raw contributions through `Contributions.record`. Prints the engine
  * the figures come from: MONGODB_URI (a real MongoDB), else the embedded choice of the app
  * (a real mongod through mongodb-memory-server, else the jongodb stand-in).
  */
@@ -30,6 +31,8 @@ import { registerTeamModels } from '../../server/src/teams/model.js';
 import { generate, ruleInputs, type Scale } from './dataset.js';
 
 const TARGET: Scale = { professionals: 10_000, teams: 50_000, contributions: 2_000_000 };
+/** The pure rule on the TARGET-scale input, best of 3 (a speed target: here, not in tests). */
+const RULE_TARGET_MS = 1000;
 /** What jongodb bears in a few minutes (its inserts slow down as collections grow). */
 const JONGODB_SCALE = 0.1;
 
@@ -42,6 +45,7 @@ const { values } = parseArgs({
     year: { type: 'string' },
     dashboards: { type: 'string', default: '200' },
     record: { type: 'string' },
+    'rule-only': { type: 'boolean', default: false },
   },
 });
 
@@ -51,6 +55,7 @@ const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function main(): Promise<void> {
+  if (values['rule-only']) return ruleAlone(Number(values.year ?? yearOf(new Date()) - 1));
   const logger = createLogger('warn', false);
   const server = await startDatabase({ uri: process.env.MONGODB_URI, logger });
   const scaleFactor = Number(values.scale ?? (server.engine === 'jongodb' ? JONGODB_SCALE : 1));
@@ -174,8 +179,12 @@ async function main(): Promise<void> {
     await db.close();
     await server.stop();
   }
+  ruleAlone(year);
+}
 
-  // The pure rule on the TARGET-scale input, in process (whatever the database bore).
+/** The pure rule on the TARGET-scale input, in process (whatever the database bore). */
+function ruleAlone(year: number): void {
+  const settings = DEFAULT_LEDGER_SETTINGS;
   const full = generate(TARGET, year, 2);
   const inputs = ruleInputs(full, new Date(Date.UTC(year + 1, 5, 1)));
   // Best of three, wall and CPU time: the machine may be shared (load average printed).
@@ -194,7 +203,8 @@ async function main(): Promise<void> {
     `rule alone at target scale (${inputs.length} professionals, ${full.memberships.length} ` +
       `memberships, ${full.events.length} status events, ${full.counters.length} counters for ` +
       `${TARGET.contributions} contributions): best of 3 ${fmt(best.wall)} wall, ` +
-      `${fmt(best.cpu)} CPU, ${counted} ESCAPs counted — ${best.wall < 1000 ? 'under 1 s' : 'OVER 1 s'}`,
+      `${fmt(best.cpu)} CPU, ${counted} ESCAPs counted — target < ${RULE_TARGET_MS} ms: ` +
+      (best.wall < RULE_TARGET_MS ? 'met' : 'MISSED'),
   );
   console.log(
     `load average during the run: ${loadavg()

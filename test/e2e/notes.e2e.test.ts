@@ -32,6 +32,21 @@ async function openNotes(page: Page, teamId: string): Promise<void> {
   await noteStatus(page).filter({ hasText: 'Connecté · enregistré' }).waitFor(LIVE);
 }
 
+/** The editor's state (TipTap keeps its editor on the editable element). */
+interface EditorState {
+  doc: {
+    textContent: string;
+    content: { size: number };
+    textBetween(from: number, to: number, separator: string): string;
+  };
+  selection: {
+    empty: boolean;
+    head: number;
+    $head: { parentOffset: number; parent: { content: { size: number } } };
+  };
+}
+type EditorElement = HTMLElement & { editor?: { state: EditorState } };
+
 /** Types at the end of the note, in a paragraph of its own. */
 async function typeAtEnd(page: Page, text: string): Promise<void> {
   // Focus the editor, then put the caret at the end of its last block through the DOM
@@ -48,9 +63,65 @@ async function typeAtEnd(page: Page, text: string): Promise<void> {
     selection?.removeAllRanges();
     selection?.addRange(range);
   });
-  await page.waitForTimeout(100);
+  // ProseMirror takes the DOM selection on its 'selectionchange' event, a task later: type
+  // once its own selection is at the end (nothing after it).
+  await page.waitForFunction(() => {
+    const state = document.querySelector<EditorElement>('.ProseMirror')?.editor?.state;
+    if (!state) return false;
+    const { selection: sel, doc } = state;
+    return (
+      sel.empty &&
+      sel.$head.parentOffset === sel.$head.parent.content.size &&
+      doc.textBetween(sel.head, doc.content.size, '\n') === ''
+    );
+  }, LIVE);
   await page.keyboard.press('Enter');
   await page.keyboard.type(text);
+}
+
+/**
+ * Resolves once `text` is in the browser's copy of the note: the editor's state holds it, so
+ * y-indexeddb has opened the IndexedDB writes of its updates (it does on each update, at
+ * once), and a read of the copy opened after them has completed (IndexedDB runs a read only
+ * after the writes opened before it on the same store have finished).
+ */
+async function savedLocally(page: Page, text: string): Promise<void> {
+  await page.waitForFunction(
+    (t) =>
+      document
+        .querySelector<EditorElement>('.ProseMirror')
+        ?.editor?.state.doc.textContent.includes(t) ?? false,
+    text,
+    LIVE,
+  );
+  await page.evaluate(async () => {
+    const names = (await indexedDB.databases())
+      .map((db) => db.name ?? '')
+      .filter((name) => name.startsWith('escap-note-'));
+    for (const name of names) {
+      await new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open(name);
+        open.onerror = () => reject(new Error(String(open.error)));
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('updates')) {
+            db.close();
+            return resolve();
+          }
+          const tx = db.transaction('updates', 'readonly');
+          tx.objectStore('updates').count();
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          tx.onerror = () => {
+            db.close();
+            reject(new Error(String(tx.error)));
+          };
+        };
+      });
+    }
+  });
 }
 
 /** The IndexedDB databases holding this browser's copies of notes. */
@@ -159,6 +230,8 @@ describe('shared care notes in the browser', () => {
     await noteStatus(nursePage).filter({ hasText: 'Hors ligne' }).waitFor({ timeout: 60_000 });
     await typeAtEnd(nursePage, 'Appel de la famille prévu jeudi');
     await screenshot(nursePage, '03-offline-375');
+    // A "nothing arrives" check: it waits a while, and can only miss a leak, never fail
+    // falsely (the nurse's browser is offline: nothing it sends can reach the doctor's).
     await doctorPage.waitForTimeout(1000);
     expect(await editor(doctorPage).textContent()).not.toContain('Appel de la famille');
     await nursePage.context().setOffline(false);
@@ -182,7 +255,7 @@ describe('shared care notes in the browser', () => {
     await noteStatus(nursePage).filter({ hasText: 'Hors ligne' }).waitFor(LIVE);
     await editor(nursePage).getByText('Appel de la famille prévu jeudi').waitFor(LIVE);
     await typeAtEnd(nursePage, 'Rappeler le laboratoire');
-    await nursePage.waitForTimeout(500);
+    await savedLocally(nursePage, 'Rappeler le laboratoire');
     await nursePage.reload();
     await noteStatus(nursePage).filter({ hasText: 'Hors ligne' }).waitFor(LIVE);
     await editor(nursePage).getByText('Rappeler le laboratoire').waitFor(LIVE);

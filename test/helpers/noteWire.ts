@@ -110,16 +110,19 @@ export function appendText(fragment: Y.XmlFragment, text: string): void {
 
 export const noteText = (doc: Y.Doc) => fragmentText(doc.getXmlFragment(NOTE_FRAGMENT));
 
-/** Every stored piece of a note, straight from the collections (snapshots first). */
+/**
+ * Every stored piece of a note, straight from the collections. The updates are read first and
+ * the snapshots after, never both at once: a compaction running meanwhile writes its snapshot
+ * before it deletes what it merged, so this order misses nothing (NoteStore's `readPieces`
+ * gives the whole argument); in parallel, an edit could be in neither answer.
+ */
 export async function storedPieces(
   db: Connection,
   teamId: string,
 ): Promise<{ snapshots: Uint8Array[]; updates: Uint8Array[]; authors: string[] }> {
   const docId = `${teamId}:plan`;
-  const [snapshots, updates] = await Promise.all([
-    db.collection('notesnapshots').find({ docId }).toArray(),
-    db.collection('noteupdates').find({ docId }).sort({ _id: 1 }).toArray(),
-  ]);
+  const updates = await db.collection('noteupdates').find({ docId }).sort({ _id: 1 }).toArray();
+  const snapshots = await db.collection('notesnapshots').find({ docId }).toArray();
   return {
     snapshots: snapshots.map((s) => toBytes(s.state)),
     updates: updates.map((u) => toBytes(u.update)),
@@ -172,7 +175,10 @@ export function seeded(seed: number): () => number {
   };
 }
 
-/** Polls an asynchronous check (a database query) until it holds. */
+/**
+ * Polls an asynchronous check (a database query: nothing to await in another process's
+ * background work) until it holds, with a deadline that only turns "never" into a failure.
+ */
 export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
   while (!(await check())) {

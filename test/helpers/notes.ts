@@ -66,6 +66,11 @@ export function fragmentText(fragment: Y.XmlFragment): string {
     .join('\n');
 }
 
+/**
+ * Polls a condition on client state (a provider's status, a document's text) until it holds;
+ * the deadline only turns "never" into a failure, so a slow machine makes it wait longer, not
+ * fail (nothing to subscribe to covers every such state).
+ */
 export async function waitFor(
   check: () => boolean,
   timeoutMs = 10_000,

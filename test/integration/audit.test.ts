@@ -25,21 +25,25 @@ async function audit(pro: Pro, teamId: string): Promise<AuditEntryView[]> {
   ).entries;
 }
 
-/** Entries by `actor` at or after `since` (ms). */
-const by = (entries: AuditEntryView[], actor: Pro, since: number) =>
-  entries.filter((e) => e.actor.id === actor.id && Date.parse(e.at) >= since);
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Entries by `actor`. */
+const by = (entries: AuditEntryView[], actor: Pro) =>
+  entries.filter((e) => e.actor.id === actor.id);
 
 /**
- * A point in time strictly between what happened before and what happens after (server and
- * test share a clock; entries carry milliseconds).
+ * What `action` added to the team's audit trail, newest first, as `reader` lists it before
+ * and after: the trail is append-only, so the older list is the tail of the newer one and what
+ * is new is the head (no clock involved). The reader's own reads are in it too.
  */
-async function mark(): Promise<number> {
-  await sleep(3);
-  const at = Date.now();
-  await sleep(3);
-  return at;
+async function added(
+  reader: Pro,
+  teamId: string,
+  action: () => Promise<unknown>,
+): Promise<{ entries: AuditEntryView[]; after: AuditEntryView[] }> {
+  const before = await audit(reader, teamId);
+  await action();
+  const after = await audit(reader, teamId);
+  expect(after.slice(after.length - before.length)).toEqual(before);
+  return { entries: after.slice(0, after.length - before.length), after };
 }
 
 function expectNewestFirst(entries: AuditEntryView[]): void {
@@ -70,22 +74,23 @@ describe('audit trail', () => {
     const actors = new Set(initial.map((e) => e.actor.id));
     expect(actors).toEqual(new Set([creator.id, nurse.id, pharmacist.id]));
 
-    const beforeRead = await mark();
-    expectStatus(await nurse.agent.get(`/api/teams/${team.id}`), 200);
-    const afterRead = await audit(pharmacist, team.id);
-    const reads = by(afterRead, nurse, beforeRead);
+    const read = await added(pharmacist, team.id, async () =>
+      expectStatus(await nurse.agent.get(`/api/teams/${team.id}`), 200),
+    );
+    const reads = by(read.entries, nurse);
     expect(reads).toHaveLength(1);
     const readAction = reads[0]!.action;
 
-    const beforeWrite = await mark();
-    expectStatus(
-      await nurse.agent.request('PATCH', `/api/teams/${team.id}/patient`, {
-        contact: { phone: '0699999999' },
-      }),
-      200,
+    const write = await added(pharmacist, team.id, async () =>
+      expectStatus(
+        await nurse.agent.request('PATCH', `/api/teams/${team.id}/patient`, {
+          contact: { phone: '0699999999' },
+        }),
+        200,
+      ),
     );
-    const afterWrite = await audit(pharmacist, team.id);
-    const nurseSince = by(afterWrite, nurse, beforeWrite);
+    const afterWrite = write.after;
+    const nurseSince = by(write.entries, nurse);
     expect(nurseSince.length).toBeGreaterThanOrEqual(1);
     expect(nurseSince.map((e) => e.action)).not.toEqual([readAction]);
     // The newest entry by the nurse is the write; it came after her read.
@@ -102,20 +107,20 @@ describe('audit trail', () => {
   it('records GET audit itself, the export and the socket read', async () => {
     const { team, creator, nurse, pharmacist } = await activeTeam(t);
 
-    const beforeAudit = await mark();
-    await audit(nurse, team.id);
-    expect(by(await audit(creator, team.id), nurse, beforeAudit)).toHaveLength(1);
+    const listed = await added(creator, team.id, () => audit(nurse, team.id));
+    expect(by(listed.entries, nurse)).toHaveLength(1);
 
-    const beforeExport = await mark();
-    expect((await pharmacist.agent.get(`/api/teams/${team.id}/audit/export`)).status).toBe(200);
-    expect(by(await audit(creator, team.id), pharmacist, beforeExport)).toHaveLength(1);
+    const exported = await added(creator, team.id, async () =>
+      expect((await pharmacist.agent.get(`/api/teams/${team.id}/audit/export`)).status).toBe(200),
+    );
+    expect(by(exported.entries, pharmacist)).toHaveLength(1);
 
     const client = await connect(nurse);
     try {
-      const beforeSocket = await mark();
-      const ack = await teamGet(client, team.id);
-      expect(ack.ok).toBe(true);
-      expect(by(await audit(creator, team.id), nurse, beforeSocket)).toHaveLength(1);
+      const viaSocket = await added(creator, team.id, async () =>
+        expect((await teamGet(client, team.id)).ok).toBe(true),
+      );
+      expect(by(viaSocket.entries, nurse)).toHaveLength(1);
     } finally {
       client.close();
     }

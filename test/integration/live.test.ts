@@ -233,11 +233,7 @@ describe('read-only teams, live', () => {
       }),
       200,
     );
-    await nurseLive.waitFor(
-      'team:changed',
-      (p) => p.teamId === team.id && p.status === 'closed',
-      2000,
-    );
+    await nurseLive.waitFor('team:changed', (p) => p.teamId === team.id && p.status === 'closed');
   });
 });
 

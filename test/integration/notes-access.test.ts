@@ -108,7 +108,8 @@ describe('notes: access', () => {
     // The team goes on without them.
     removed.live.clear();
     expect(await doctor.send(doctor.append('Suite'))).toMatchObject({ ok: true });
-    await new Promise((r) => setTimeout(r, 200));
+    // The edit is relayed before it is acknowledged: after a round trip, a relay would be in.
+    await removed.live.roundTrip();
     expect(removed.live.received.filter((r) => r.event.startsWith('note:'))).toEqual([]);
     expect(await storedCount(team.id)).toBe(before + 1);
     expect(viaProvider.text()).toBe('Avant retrait. ');

@@ -17,6 +17,8 @@ import { activeTeam, type ActiveTeam } from '../teamFactories.js';
  */
 const ROUNDS = 4;
 const rng = seeded(0x5eed);
+/** When each kill lands, in stored edits: its own generator, so every run kills at the same counts. */
+const killAfter = seeded(0xdead);
 
 const dbName = `escap_crash_${randomBytes(6).toString('hex')}`;
 let db: Connection;
@@ -68,6 +70,7 @@ async function startServer(): Promise<void> {
   child = proc;
   proc.stdout?.on('data', (d: Buffer) => (childLog += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (childLog += d.toString()));
+  // Polled with a deadline: the child's only sign of readiness is its health route.
   const start = Date.now();
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited: ${childLog}`);
@@ -102,25 +105,41 @@ afterAll(async () => {
 
 /**
  * Types small edits as fast as acknowledgements allow overlap (each sent without waiting for
- * the previous ack), until the socket drops. Returns the tokens whose ack said "stored".
+ * the previous ack), until the socket drops. `done` gives the tokens whose ack said "stored";
+ * `acked(n)` resolves once n of them did (when to kill is counted in acks, not in time, so that
+ * a slow machine still kills mid-typing with edits stored before).
  */
-function typeUntilDisconnected(note: WireNote, round: number): Promise<string[]> {
+function typeUntilDisconnected(
+  note: WireNote,
+  round: number,
+): { done: Promise<string[]>; acked(n: number): Promise<void> } {
   const acked: string[] = [];
+  const waiters: Array<{ n: number; resolve(): void }> = [];
   const socket = note.live.socket;
-  return new Promise((resolve) => {
+  const done = new Promise<string[]>((resolve) => {
     let i = 0;
     const next = () => {
       if (!socket.connected) return;
       const token = `<${round}.${i++}>`;
       const update = note.append(token);
       socket.emit('note:update', { ...note.address, update }, (ack: Ack<{ stored: true }>) => {
-        if (ack.ok) acked.push(token);
+        if (!ack.ok) return;
+        acked.push(token);
+        for (const w of waiters.filter((x) => x.n <= acked.length)) w.resolve();
       });
+      // Pacing of the typist (a few ms between keystrokes), not something waited for.
       setTimeout(next, 2 + Math.floor(rng() * 4));
     };
     socket.on('disconnect', () => resolve(acked));
     next();
   });
+  return {
+    done,
+    acked: (n) =>
+      acked.length >= n
+        ? Promise.resolve()
+        : new Promise((resolve) => waiters.push({ n, resolve })),
+  };
 }
 
 describe('notes: kill -9 of the server', () => {
@@ -135,9 +154,11 @@ describe('notes: kill -9 of the server', () => {
       for (const token of acked) expect(writer.text()).toContain(token);
 
       const typing = typeUntilDisconnected(writer, round);
-      await new Promise((r) => setTimeout(r, 150 + Math.floor(rng() * 600)));
+      // The kill lands after a random number of stored edits, with more in flight (and, with
+      // NOTE_COMPACT_AFTER=5, often during a compaction).
+      await typing.acked(3 + Math.floor(killAfter() * 60));
       await killServer();
-      const got = await typing;
+      const got = await typing.done;
       writer.close();
       acked.push(...got);
 

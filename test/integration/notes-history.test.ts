@@ -124,7 +124,9 @@ describe('notes: attribution', () => {
     // deletions) is not an edit of theirs.
     const reader = openNote(pharmacist.agent, team.id);
     await waitFor(() => reader.provider.synced && reader.provider.status === 'saved');
-    await new Promise((r) => setTimeout(r, 200));
+    // Whatever the reader sent is acknowledged ('saved'), and an edit's activity is gathered
+    // as it is acknowledged: writing what is gathered now shows all of it.
+    await t.app.services.notes.flushActivity();
     reader.close();
     activity = expectStatus(
       await pharmacist.agent.get<{ activity: NoteActivityView[] }>(url),

@@ -4,7 +4,7 @@ import { removalUpdate } from '../../server/src/notes/awareness.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { openNote, waitFor } from '../helpers/notes.js';
 import { WireNote, storedPieces } from '../helpers/noteWire.js';
-import { activeTeam, expectStatus } from '../teamFactories.js';
+import { activeTeam, expectStatus, roundTrip } from '../teamFactories.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -62,7 +62,10 @@ describe('notes: sync details', () => {
     // b forges an awareness update that removes a's state (a clock far ahead of a's).
     const removal = removalUpdate(new Map([[a.doc.clientID, 1000]]));
     b.socket.emit('note:awareness', { teamId: team.id, doc: 'plan', update: removal });
-    await new Promise((r) => setTimeout(r, 300));
+    // Once b's ping is answered the server has handled the forgery (in order, synchronously),
+    // and once the watcher's is, anything relayed to it has arrived.
+    await roundTrip(b.socket);
+    await roundTrip(watcher.socket);
     const state = watcher.provider.awareness.getStates().get(a.doc.clientID) as
       { user?: { name?: string } } | undefined;
     expect(state?.user?.name).toBe(`${creator.input.firstName} ${creator.input.lastName}`);
@@ -94,10 +97,16 @@ describe('notes: sync details', () => {
     const a = openNote(creator.agent, team.id);
     await waitFor(() => a.provider.synced);
     a.provider.awareness.setLocalStateField('cursor', { at: 3 });
-    await new Promise((r) => setTimeout(r, 100));
+    // The server has a's state once it has answered a ping sent after it.
+    await roundTrip(a.socket);
     const sentByA = () => a.provider.awareness.getLocalState();
     const b = openNote(nurse.agent, team.id);
-    await waitFor(() => b.provider.awareness.getStates().has(a.doc.clientID), 2_000);
+    // The server sends the states it holds right after its answer to the join: once b is
+    // synced and its ping answered, they are in. (a never answers arrivals, and renews its
+    // own state only 15 s after its last change.)
+    await waitFor(() => b.provider.synced);
+    await roundTrip(b.socket);
+    expect(b.provider.awareness.getStates().has(a.doc.clientID)).toBe(true);
     const seen = b.provider.awareness.getStates().get(a.doc.clientID) as {
       user?: { name?: string };
     };

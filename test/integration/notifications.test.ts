@@ -72,7 +72,8 @@ describe('notification producers', () => {
         data: { status: 'active' },
       });
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Sent before the acceptance was answered: after a round trip, any would be in.
+    await pharmacistLive.roundTrip();
     expect(
       pharmacistLive.received.filter(
         (r) =>
@@ -89,7 +90,7 @@ describe('notification producers', () => {
       'notification:new',
       (p) => p.kind === 'team_status' && p.data.status === 'suspended',
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await nurseLive.roundTrip();
     expect(
       nurseLive.received.some(
         (r) =>

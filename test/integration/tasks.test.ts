@@ -442,7 +442,8 @@ describe('tasks: overdue, summary, contributions, notifications', () => {
     await createTask(creator, team.id, { title: 'Moi', assigneeId: creator.id, due });
     // A change that keeps the assignee tells nobody either.
     expectStatus(await patch(nurse, team.id, task.id, { version: 0, due: dayFromNow(6) }), 200);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Notifications go out before the answer: after a round trip, any would be in.
+    await Promise.all([creatorLive.roundTrip(), nurseLive.roundTrip()]);
     const kinds = [...creatorLive.received, ...nurseLive.received]
       .filter((r) => r.event === 'notification:new')
       .map((r) => (r.payload as { kind: string }).kind);

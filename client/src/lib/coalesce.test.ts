@@ -13,6 +13,7 @@ describe('coalesce', () => {
     void reload();
     void reload();
     release();
+    // One turn of the event loop: the in-process promises settle, the queued call starts.
     await new Promise((resolve) => setTimeout(resolve, 0));
     release();
     await first;

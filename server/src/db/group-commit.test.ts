@@ -11,6 +11,7 @@ function slowWriter() {
     return batch.map((n) => (n < 0 ? new Error(`refused ${n}`) : `stored ${n}`));
   };
   const next = async () => {
+    // In process only: the writer is called within a few turns of the event loop.
     while (!release) await new Promise((r) => setTimeout(r, 1));
     const r = release;
     release = undefined;

@@ -37,11 +37,14 @@ export class NoteStore {
 
   constructor(private readonly models: NoteModels) {}
 
+  /**
+   * Every piece stored before the call, even while compactions run here or on other instances
+   * (see `readPieces`). A piece may come twice (an update and a snapshot that merged it):
+   * harmless, Yjs updates are idempotent; `bytes` then counts it twice until the next
+   * compaction, which only makes the document size limit stricter for a while.
+   */
   async load(docId: string): Promise<{ pieces: Uint8Array[]; bytes: number; updates: number }> {
-    const [snapshots, updates] = await Promise.all([
-      this.models.NoteSnapshot.find({ docId }).lean(),
-      this.models.NoteUpdate.find({ docId }).sort({ _id: 1 }).lean(),
-    ]);
+    const { snapshots, updates } = await this.readPieces(docId);
     const pieces = [
       ...snapshots.map((s) => toBytes(s.state)),
       ...updates.map((u) => toBytes(u.update)),
@@ -61,13 +64,12 @@ export class NoteStore {
   /**
    * Merges a document's snapshot(s) and updates into one snapshot, then removes the pieces it
    * merged. Anything stored meanwhile is not touched. The merged state equals the sum of the
-   * pieces (Yjs merge), so the document reads the same before and after.
+   * pieces (Yjs merge), so the document reads the same before and after. The order of the
+   * writes (snapshot first, then deletions of what it merged, by id) is what `readPieces`
+   * relies on: do not change it.
    */
   async compact(docId: string, teamId: Types.ObjectId): Promise<{ merged: number; bytes: number }> {
-    const [snapshots, updates] = await Promise.all([
-      this.models.NoteSnapshot.find({ docId }).lean(),
-      this.models.NoteUpdate.find({ docId }).sort({ _id: 1 }).lean(),
-    ]);
+    const { snapshots, updates } = await this.readPieces(docId);
     if (updates.length === 0 && snapshots.length <= 1) return { merged: 0, bytes: 0 };
     const state = Y.mergeUpdates([
       ...snapshots.map((s) => toBytes(s.state)),
@@ -82,6 +84,42 @@ export class NoteStore {
     await this.models.NoteSnapshot.deleteMany({ _id: { $in: snapshots.map((s) => s._id) } });
     await this.models.NoteUpdate.deleteMany({ _id: { $in: updates.map((u) => u._id) } });
     return { merged: updates.length, bytes: state.byteLength };
+  }
+
+  /**
+   * A document's updates, THEN its snapshots: two queries, one after the other, never in
+   * parallel nor the other way round. Why this order holds every piece stored before the call,
+   * whatever compactions do meanwhile (on this instance or another):
+   *
+   * - A compaction deletes only pieces it read (by id), and only after it has written a
+   *   snapshot that merges them. So an update leaves `noteupdates` only once a snapshot holding
+   *   it exists, and a snapshot is deleted only once a newer one holding it exists: from the
+   *   moment an update is stored, some document holds it, and once it has left
+   *   `noteupdates`, some snapshot holds it, for good.
+   * - An update stored before the first query is either read by it, or was deleted before it
+   *   was read; then a snapshot holding it existed before the second query started, and one
+   *   always exists after, so the second query finds one. (Within that query, a snapshot
+   *   deleted under it was first replaced by a newer one, inserted after it, which the scan
+   *   of the `docId` index meets later: MongoDB orders the entries of one key by record id,
+   *   that is by insertion on the primary we read from.)
+   * - Snapshots first (or both at once) loses edits: the snapshots are read before a
+   *   compaction writes its own, the updates after it deleted the ones it merged, and those
+   *   are in neither answer.
+   * - Two compactions at once: each deletes only what it read and merged into the snapshot it
+   *   wrote first, so the rule above holds for both, whatever their interleaving; at worst two
+   *   snapshots remain (one may merge the other), which the next compaction merges.
+   * - A store racing a compaction: the compaction deletes by id what it read, so an update
+   *   written after its read stays in `noteupdates`; an update being written while a load
+   *   runs was not acknowledged when the load began, so the load owes it nothing.
+   *
+   * test/integration/notes-store-interleavings.test.ts runs a load against a compaction in
+   * every order of their database operations. The price is one round trip more per load
+   * (once per document per instance); the write path is untouched.
+   */
+  private async readPieces(docId: string) {
+    const updates = await this.models.NoteUpdate.find({ docId }).sort({ _id: 1 }).lean();
+    const snapshots = await this.models.NoteSnapshot.find({ docId }).lean();
+    return { snapshots, updates };
   }
 }
 

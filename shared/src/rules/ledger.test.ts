@@ -453,29 +453,26 @@ describe('computeLedgerYear against the hour-by-hour reference', () => {
 });
 
 describe('computeLedgerYear at the target scale', () => {
-  it(
-    'handles 10,000 professionals × 25 memberships in well under a second',
-    { timeout: 60_000 },
-    () => {
-      const random = rng(7);
-      const lo = Y2025.start.getTime() - 200 * 24 * HOUR;
-      const hi = Y2025.end.getTime();
-      const inputs: LedgerYearInput[] = Array.from({ length: 10_000 }, () => ({
-        year: 2025,
-        now: LATER,
-        teams: Array.from({ length: 25 }, () => generate(random, lo, hi)),
-      }));
-      // Best of up to three runs: the test machine is shared, a busy neighbour is not the rule.
-      let best = Infinity;
-      let counted = 0;
-      for (let run = 0; run < 3 && best >= 1000; run++) {
-        const t0 = Date.now();
-        counted = 0;
-        for (const input of inputs) counted += computeLedgerYear(input, S).counted;
-        best = Math.min(best, Date.now() - t0);
-      }
-      expect(counted).toBeGreaterThan(0);
-      expect(best).toBeLessThan(1000);
-    },
-  );
+  // How fast is `npm run bench:ledger`'s business (its target: under 1 s for this input);
+  // here, only that the rule copes with it and its results hold together.
+  it('handles 10,000 professionals × 25 memberships', { timeout: 60_000 }, () => {
+    const random = rng(7);
+    const lo = Y2025.start.getTime() - 200 * 24 * HOUR;
+    const hi = Y2025.end.getTime();
+    const inputs: LedgerYearInput[] = Array.from({ length: 10_000 }, () => ({
+      year: 2025,
+      now: LATER,
+      teams: Array.from({ length: 25 }, () => generate(random, lo, hi)),
+    }));
+    let counted = 0;
+    let inconsistent = 0;
+    for (const input of inputs) {
+      const result = computeLedgerYear(input, S);
+      const lines = result.escaps.filter((e) => e.counts).length;
+      if (result.escaps.length > 25 || result.counted !== lines) inconsistent++;
+      counted += result.counted;
+    }
+    expect(inconsistent).toBe(0);
+    expect(counted).toBeGreaterThan(0);
+  });
 });

@@ -114,6 +114,7 @@ function sentAwareness(socket: FakeSocket): Array<{ client: number; clock: numbe
   return out;
 }
 
+/** Lets the fake socket's answers (microtasks, all in process) run: no real event waited for. */
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 afterEach(() => {
