@@ -72,8 +72,13 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
   const auth = new AuthService({
     db,
     models: authModels,
-    throttle: new LoginThrottle(authModels.LoginAttempt, throttle ?? DEFAULT_THROTTLE),
+    throttle: new LoginThrottle(
+      authModels.LoginAttempt,
+      throttle ?? DEFAULT_THROTTLE,
+      () => now().getTime(),
+    ),
     sessionTtlMs: config.sessionTtlMs,
+    now: () => now().getTime(),
   });
   const contributions = new Contributions(Counter, config.ledger.timeZone);
   const commands = new CommandRunner({ db, audit, outbox, now, hooks });

@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Ack } from '../../shared/src/errors.js';
@@ -8,6 +6,7 @@ import { openConnection } from '../../server/src/db/connection.js';
 import type { TestApp } from '../helpers/app.js';
 import { openNote, waitFor } from '../helpers/notes.js';
 import { docFromPieces, noteText, seeded, storedPieces, WireNote } from '../helpers/noteWire.js';
+import { databaseUri, freePort, ServerProcess } from '../helpers/serverProcess.js';
 import { activeTeam, type ActiveTeam } from '../teamFactories.js';
 
 /**
@@ -22,83 +21,19 @@ const killAfter = seeded(0xdead);
 
 const dbName = `escap_crash_${randomBytes(6).toString('hex')}`;
 let db: Connection;
-let port: number;
-let child: ChildProcess | undefined;
-let childLog = '';
-
-/** The run's database server with this test's database in the path (main.ts reads it there). */
-function childUri(): string {
-  const uri = inject('mongoUri').replace(
-    /^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?/,
-    `$1/${dbName}`,
-  );
-  // jongodb needs polling heartbeats (see server/src/db/connection.ts); main.ts does not know
-  // it talks to jongodb when given a URI, so the option goes in the URI.
-  if (inject('mongoEngine') !== 'jongodb') return uri;
-  return `${uri}${uri.includes('?') ? '&' : '?'}serverMonitoringMode=poll`;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port: p } = srv.address() as { port: number };
-      srv.close(() => resolve(p));
-    });
-  });
-}
-
-async function startServer(): Promise<void> {
-  childLog = '';
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: process.cwd(),
-    env: {
-      ...process.env,
-      MONGODB_URI: childUri(),
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      NODE_ENV: 'test',
-      SESSION_SECRET: 'crash-test-secret-crash-test-secret-123',
-      LOG_LEVEL: 'silent',
-      DEMO_DATA: 'false',
-      // Small, so that kills also land during compactions.
-      NOTE_COMPACT_AFTER: '5',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = proc;
-  proc.stdout?.on('data', (d: Buffer) => (childLog += d.toString()));
-  proc.stderr?.on('data', (d: Buffer) => (childLog += d.toString()));
-  // Polled with a deadline: the child's only sign of readiness is its health route.
-  const start = Date.now();
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`server exited: ${childLog}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) return;
-    if (Date.now() - start > 20_000) throw new Error(`server did not start: ${childLog}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function killServer(): Promise<void> {
-  const proc = child;
-  child = undefined;
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  proc.kill('SIGKILL');
-  await exited;
-}
+let server: ServerProcess;
 
 beforeAll(async () => {
   db = await openConnection(inject('mongoUri'), { dbName });
-  port = await freePort();
-  await startServer();
+  server = new ServerProcess(await freePort(), {
+    MONGODB_URI: databaseUri(dbName),
+    // Small, so that kills also land during compactions.
+    NOTE_COMPACT_AFTER: '5',
+  });
+  await server.start();
 }, 60_000);
 afterAll(async () => {
-  await killServer();
+  await server.kill();
   await db.dropDatabase().catch(() => undefined);
   await db.close();
 });
@@ -144,7 +79,7 @@ function typeUntilDisconnected(
 
 describe('notes: kill -9 of the server', () => {
   it('loses no acknowledged edit, whenever the kill lands', { timeout: 90_000 }, async () => {
-    const base = { baseUrl: `http://127.0.0.1:${port}` } as TestApp;
+    const base = { baseUrl: server.baseUrl } as TestApp;
     const { team, creator }: ActiveTeam = await activeTeam(base);
     const acked: string[] = [];
 
@@ -157,7 +92,7 @@ describe('notes: kill -9 of the server', () => {
       // The kill lands after a random number of stored edits, with more in flight (and, with
       // NOTE_COMPACT_AFTER=5, often during a compaction).
       await typing.acked(3 + Math.floor(killAfter() * 60));
-      await killServer();
+      await server.kill();
       const got = await typing.done;
       writer.close();
       acked.push(...got);
@@ -169,7 +104,7 @@ describe('notes: kill -9 of the server', () => {
       const text = noteText(doc);
       expect(acked.filter((token) => !text.includes(token))).toEqual([]);
 
-      await startServer();
+      await server.start();
     }
 
     // A fresh client of the restarted server reads every acknowledged edit.
