@@ -72,10 +72,8 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
   const auth = new AuthService({
     db,
     models: authModels,
-    throttle: new LoginThrottle(
-      authModels.LoginAttempt,
-      throttle ?? DEFAULT_THROTTLE,
-      () => now().getTime(),
+    throttle: new LoginThrottle(authModels.LoginAttempt, throttle ?? DEFAULT_THROTTLE, () =>
+      now().getTime(),
     ),
     sessionTtlMs: config.sessionTtlMs,
     now: () => now().getTime(),
