@@ -291,8 +291,8 @@ export function liveClients(): (pro: Pro) => Promise<LiveClient> {
 }
 
 /** Opens a real socket.io client for this professional, once the server said it is ready. */
-export async function connect(pro: Pro): Promise<LiveClient> {
-  const socket = pro.agent.socket();
+export async function connect(pro: Pro, opts: { reconnect?: boolean } = {}): Promise<LiveClient> {
+  const socket = pro.agent.socket(opts);
   const client = new LiveClient(socket);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('socket not ready')), 10_000);

@@ -28,7 +28,9 @@ import {
   type AppServer,
   type SocketFeature,
 } from './realtime/io.js';
-import { useRedisAdapter } from './realtime/redis.js';
+import { RedisLink } from './realtime/redis.js';
+import { watchRedis } from './realtime/degraded.js';
+import { localBus, RedisNoteBus } from './notes/bus.js';
 import { buildServices, type Services } from './services.js';
 import { taskRoutes } from './tasks/routes.js';
 import { teamScope } from './teams/context.js';
@@ -39,7 +41,7 @@ export interface AppDeps {
   config: Config;
   db: Connection;
   logger: Logger;
-  /** Which database engine backs `db`, reported by /api/health. */
+  /** Which database engine backs `db`, reported by /api/ready. */
   engine?: string;
   throttle?: ThrottlePolicy;
   /** The app's clock: every service reads the time from it (tests move it across a year). */
@@ -93,16 +95,23 @@ export async function createApp({
     socketFeatures,
     config.notes.maxUpdateBytes,
   );
-  const s = await buildServices({ config, db, logger, io, now: clock, throttle, hooks });
+  // Several instances: socket.io rooms and notes shared through Redis, before any connection.
+  const link = config.redisUrl ? await RedisLink.connect(io, config.redisUrl, logger) : undefined;
+  const bus = link ? await RedisNoteBus.connect(link, logger) : localBus;
+  const s = await buildServices({ config, db, logger, io, bus, link, now: clock, throttle, hooks });
   late.services = s;
   socketFeatures.push(
     teamSocketFeature(s.teamModels, s.teams),
     chatSocketFeature(s.chat),
-    noteSocketFeature(io, s.notes, s.registry, {
-      multiInstance: Boolean(config.redisUrl),
+    noteSocketFeature({
+      notes: s.notes,
+      registry: s.registry,
+      presence: s.presence,
+      sync: s.noteSync,
       hooks,
     }),
   );
+  const watch = link ? watchRedis(io, link, socketFeatures, logger) : undefined;
 
   // Side effects of commands committed before a crash, then every few seconds those whose
   // instance did not deliver them in time.
@@ -117,14 +126,11 @@ export async function createApp({
       .catch((err: unknown) => logger.error({ err: safeError(err) }, 'term notice sweep failed'));
   }, 60_000);
   sweep.unref();
-  const closeRedis = config.redisUrl
-    ? await useRedisAdapter(io, config.redisUrl, logger)
-    : undefined;
 
   const api = express.Router();
   api.use(requireJsonBody);
   api.use(express.json({ limit: LIMITS.jsonBodyBytes, strict: true }));
-  api.use(healthRoutes(db, engine));
+  api.use(healthRoutes(db, engine, link));
   api.use(loadSession(s.auth));
   api.use(csrfProtection(config.sessionSecret));
   api.use(authRoutes({ config, auth: s.auth, onSignOut: (id) => endSessionSockets(io, id) }));
@@ -170,7 +176,9 @@ export async function createApp({
       await s.registry.closeAll();
       await s.notes.flushActivity().catch(() => undefined);
       await s.email?.close();
-      await closeRedis?.();
+      watch?.stop();
+      await bus.close();
+      await link?.close();
       await db.close();
     })());
 

@@ -22,6 +22,10 @@ import { registerNoteModels } from './notes/model.js';
 import { DocRegistry } from './notes/registry.js';
 import { NoteService } from './notes/service.js';
 import { NoteStore } from './notes/store.js';
+import type { NoteBus } from './notes/bus.js';
+import { NotePresence } from './notes/presence.js';
+import { NoteSync } from './notes/sync.js';
+import type { RedisLink } from './realtime/redis.js';
 import { EmailSink } from './notifications/email.js';
 import { registerNotificationModel } from './notifications/model.js';
 import { TeamNotices } from './notifications/producers.js';
@@ -42,6 +46,9 @@ export interface ServiceDeps {
   db: Connection;
   logger: Logger;
   io: AppServer;
+  /** Notes between instances (a local no-op without Redis), and the Redis link if any. */
+  bus: NoteBus;
+  link?: RedisLink | undefined;
   now: () => Date;
   throttle?: ThrottlePolicy | undefined;
   hooks?: CommandHooks | undefined;
@@ -54,7 +61,17 @@ export interface ServiceDeps {
  * every other feature needs the team service; live events and notifications hang off the
  * outbox, registered last.
  */
-export async function buildServices({ config, db, logger, io, now, throttle, hooks }: ServiceDeps) {
+export async function buildServices({
+  config,
+  db,
+  logger,
+  io,
+  bus,
+  link,
+  now,
+  throttle,
+  hooks,
+}: ServiceDeps) {
   const authModels: AuthModels = registerAuthModels(db);
   const teamModels: TeamModels = registerTeamModels(db);
   const Invitation = registerInvitationModel(db);
@@ -118,10 +135,15 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
   const notices = new TeamNotices({ teams, notifications, now });
   const tasks = new TaskService({ Task, Professional, teams, commands, contributions, io, now });
   const noteStore = new NoteStore(noteModels);
+  const late: { sync?: NoteSync } = {};
   const registry = new DocRegistry(noteStore, logger, {
     compactAfter: config.notes.compactAfter,
     idleMs: 30_000,
+    onLoaded: (live) => late.sync?.loaded(live),
   });
+  const presence = new NotePresence();
+  const noteSync = new NoteSync({ io, registry, store: noteStore, bus, presence, logger, link });
+  late.sync = noteSync;
   const notes = new NoteService({
     models: noteModels,
     Professional,
@@ -130,6 +152,7 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
     store: noteStore,
     limits: config.notes,
     contributions,
+    hooks,
     now,
   });
   const chat = new ChatService({
@@ -163,6 +186,8 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
     outbox,
     email,
     registry,
+    presence,
+    noteSync,
     auth,
     teams,
     teamCommands,

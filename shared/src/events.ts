@@ -19,6 +19,11 @@ export interface ServerToClientEvents {
   'session:ready': (payload: { professional: Professional }) => void;
   /** The session ended elsewhere (sign-out); the client goes back to sign-in. */
   'session:ended': () => void;
+  /**
+   * Several instances: `degraded` while this server is cut from the others (Redis away: the
+   * others' edits arrive late), `ok` once it is linked again.
+   */
+  'realtime:state': (payload: { state: 'ok' | 'degraded' }) => void;
   /** Something changed in a team the receiver belongs to (members, invitations, status, patient file). */
   'team:changed': (payload: { teamId: string; status: TeamStatus }) => void;
   /** The receiver is no longer a member of this team (left or removed). */

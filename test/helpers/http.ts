@@ -73,12 +73,17 @@ export class Agent {
     return this;
   }
 
-  /** A real socket.io client carrying this agent's cookies. */
-  socket(): Socket<ServerToClientEvents, ClientToServerEvents> {
+  /**
+   * A real socket.io client carrying this agent's cookies. It does not reconnect unless asked
+   * (`reconnect`: an instance lost behind a proxy), so that a test sees every disconnection.
+   */
+  socket(opts: { reconnect?: boolean } = {}): Socket<ServerToClientEvents, ClientToServerEvents> {
     return ioClient(this.baseUrl, {
       transports: ['websocket'],
       extraHeaders: { cookie: this.cookieHeader() },
-      reconnection: false,
+      reconnection: opts.reconnect ?? false,
+      reconnectionDelay: 100,
+      reconnectionDelayMax: 500,
       forceNew: true,
     });
   }

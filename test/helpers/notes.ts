@@ -17,8 +17,13 @@ export interface NoteClient {
   close(): void;
 }
 
-export function openNote(agent: Agent, teamId: string, doc: NoteDocName = 'plan'): NoteClient {
-  const socket = agent.socket();
+export function openNote(
+  agent: Agent,
+  teamId: string,
+  doc: NoteDocName = 'plan',
+  opts: { reconnect?: boolean } = {},
+): NoteClient {
+  const socket = agent.socket(opts);
   const ydoc = new Y.Doc();
   const provider = new NoteProvider(socket as unknown as NoteSocket, { teamId, doc }, ydoc);
   const fragment = ydoc.getXmlFragment(NOTE_FRAGMENT);

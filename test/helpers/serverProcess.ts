@@ -41,6 +41,12 @@ export class ServerProcess {
     return this.output;
   }
 
+  /** Whether the process ended by itself (a crash); false while it runs or after `kill`. */
+  get exited(): boolean {
+    return this.crashed;
+  }
+  private crashed = false;
+
   async start(): Promise<void> {
     this.output = '';
     const proc = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
@@ -58,13 +64,17 @@ export class ServerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = proc;
+    this.crashed = false;
+    proc.once('exit', () => {
+      if (this.child === proc) this.crashed = true;
+    });
     proc.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
     proc.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
     await until(
       () => `the server answers (log: ${this.output})`,
       async () => {
         if (proc.exitCode !== null) throw new Error(`server exited: ${this.output}`);
-        return fetch(`${this.baseUrl}/api/health`)
+        return fetch(`${this.baseUrl}/api/ready`)
           .then((r) => r.ok)
           .catch(() => false);
       },

@@ -3,7 +3,8 @@ import { createContext, untrack } from 'svelte';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared/src/events.js';
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-export type ConnectionStatus = 'connecting' | 'connected' | 'offline';
+/** `degraded`: connected, but this server is cut from the others (their edits come late). */
+export type ConnectionStatus = 'connecting' | 'connected' | 'degraded' | 'offline';
 
 /** Server events a page may listen to (the session events stay with the connection). */
 type RelayedEvent = 'team:changed' | 'team:left' | 'invitation:received' | 'invitation:closed';
@@ -44,6 +45,11 @@ export class Connection {
     return this.#socket;
   }
 
+  /** Connected to the server, linked to the others or not. */
+  get online(): boolean {
+    return this.status === 'connected' || this.status === 'degraded';
+  }
+
   /** Opens the connection on the same origin (the session cookie authenticates it). */
   open(): void {
     // Called from an effect, which must not depend on the socket it creates.
@@ -59,6 +65,10 @@ export class Connection {
     socket.on('connect', () => {
       this.status = 'connected';
       for (const listeners of this.#listeners) listeners.connect?.();
+    });
+    // Sent at connection while degraded, and whenever the server's link changes.
+    socket.on('realtime:state', ({ state }) => {
+      if (socket.connected) this.status = state === 'degraded' ? 'degraded' : 'connected';
     });
     // One relay per event, so listeners survive the socket being replaced (sign-out, sign-in).
     socket.on('team:changed', (payload) => this.#relay('team:changed', payload));

@@ -7,7 +7,7 @@ import mongoose, { type Connection } from 'mongoose';
  * for a real MongoDB replica set, and this module adapts (docs/database.md).
  */
 export interface EngineTraits {
-  /** What the server says it is, for logs and /api/health. */
+  /** What the server says it is, for logs and /api/ready. */
   name: 'mongodb' | 'jongodb';
   version: string;
   /**

@@ -67,3 +67,23 @@ export function removalUpdate(clients: Map<number, number>): Uint8Array {
   }
   return encoding.toUint8Array(encoder);
 }
+
+/** The client ids an awareness update speaks for, and whether it only removes them. */
+export function readAwareness(
+  update: Uint8Array,
+): { clients: number[]; removal: boolean } | undefined {
+  try {
+    const decoder = decoding.createDecoder(update);
+    const count = decoding.readVarUint(decoder);
+    const clients: number[] = [];
+    let removal = true;
+    for (let i = 0; i < count; i++) {
+      clients.push(decoding.readVarUint(decoder));
+      decoding.readVarUint(decoder);
+      if (decoding.readVarString(decoder) !== 'null') removal = false;
+    }
+    return { clients, removal };
+  } catch {
+    return undefined;
+  }
+}

@@ -35,6 +35,8 @@ export interface RegistryOptions {
   compactAfter: number;
   /** How long a document with no subscriber stays in memory. */
   idleMs: number;
+  /** Told when a copy is loaded (several instances: it asks the others what it lacks). */
+  onLoaded?: (live: LiveDoc) => void;
 }
 
 /**
@@ -57,9 +59,18 @@ export class DocRegistry {
     if (!live) {
       live = this.load(id, teamId);
       this.docs.set(id, live);
-      live.catch(() => this.docs.delete(id));
+      live.then(
+        (l) => this.options.onLoaded?.(l),
+        () => this.docs.delete(id),
+      );
     }
     return live;
+  }
+
+  /** Every copy this instance holds (loaded), for a re-sync after Redis was away. */
+  async held(): Promise<LiveDoc[]> {
+    const settled = await Promise.allSettled([...this.docs.values()]);
+    return settled.flatMap((r) => (r.status === 'fulfilled' && !r.value.evicted ? [r.value] : []));
   }
 
   /** The document if this instance holds it (updates from other instances). */

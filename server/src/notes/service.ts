@@ -16,6 +16,7 @@ import type {
   NoteVersionView,
 } from '../../../shared/src/views.js';
 import type { ProfessionalDoc } from '../auth/model.js';
+import type { CommandHooks } from '../commands/command.js';
 import type { ContributionInput, Contributions } from '../contributions/service.js';
 import { AppError, notFound } from '../http/errors.js';
 import { parseObjectId, type MemberContext } from '../teams/access.js';
@@ -34,6 +35,8 @@ export interface NoteLimits {
 }
 
 export interface NoteServiceDeps {
+  /** Test seams (a store held back while another instance loads the note). */
+  hooks?: CommandHooks | undefined;
   models: NoteModels;
   Professional: Model<ProfessionalDoc>;
   teams: TeamService;
@@ -174,6 +177,7 @@ export class NoteService {
   async store(live: LiveDoc, update: Uint8Array, author: Professional): Promise<Date> {
     const at = this.now();
     const authorId = new Types.ObjectId(author.id);
+    await this.deps.hooks?.checkpoint?.('note.store');
     try {
       await this.deps.store.store(live.id, { update, authorId, teamId: live.teamId, at });
     } catch (err) {

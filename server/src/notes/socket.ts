@@ -12,10 +12,12 @@ import {
 import type { CommandHooks } from '../commands/command.js';
 import { AppError } from '../http/errors.js';
 import { safeError, type Logger } from '../logger.js';
-import type { AppServer, AppSocket, SocketFeature } from '../realtime/io.js';
+import type { AppSocket, SocketFeature } from '../realtime/io.js';
 import { removalUpdate, stampAwareness } from './awareness.js';
+import type { NotePresence } from './presence.js';
 import type { DocRegistry, LiveDoc } from './registry.js';
 import type { NoteService, ReadOnlyReason } from './service.js';
+import type { NoteSync } from './sync.js';
 import type { UpdateEffect } from './validate.js';
 
 /** A note opened by one socket. */
@@ -32,58 +34,56 @@ const EDIT_AUDIT_EVERY_MS = 10 * 60_000;
 
 /**
  * Yjs over the app's socket.io (y-protocols sync and awareness encodings). Order of an edit:
- * check, apply to the shared document, relay to the other members, store, acknowledge. The
- * relay does not wait for the database (members see each other type at once); the author's
- * acknowledgement does, so an acknowledged edit is always stored.
+ * check, apply to the shared document, relay to the members on this instance and publish to the
+ * other instances (notes/sync.ts), store, acknowledge. The relay does not wait for the database
+ * (members see each other type at once); the author's acknowledgement does, so an acknowledged
+ * edit is always stored.
  */
-export function noteSocketFeature(
-  io: AppServer,
-  notes: NoteService,
-  registry: DocRegistry,
-  opts: { multiInstance: boolean; hooks?: CommandHooks | undefined },
-): SocketFeature {
+export function noteSocketFeature(deps: {
+  notes: NoteService;
+  registry: DocRegistry;
+  presence: NotePresence;
+  sync: NoteSync;
+  hooks?: CommandHooks | undefined;
+}): SocketFeature {
+  const { notes, registry, presence, sync } = deps;
   const open = new WeakMap<AppSocket, Map<string, OpenNote>>();
-  /** Per document, which socket introduced each awareness client id. */
-  const owners = new Map<string, Map<number, string>>();
-  /**
-   * Per document, the last awareness update of each socket, sent to newcomers so that they see
-   * who is here at once (the clients do not answer arrivals: that would be N² messages each).
-   */
-  const presence = new Map<string, Map<string, string>>();
-
-  if (opts.multiInstance) {
-    // Another instance applied an edit: keep this instance's copy of the document current.
-    io.on('note:applied' as never, (docId: string, update: Uint8Array) => {
-      void registry.peek(docId)?.then((live) => {
-        try {
-          notes.apply(live, new Uint8Array(update), 'remote');
-        } catch {
-          registry.evict(docId);
-        }
-      });
-    });
-  }
 
   const close = (socket: AppSocket, docId: string) => {
     const note = open.get(socket)?.get(docId);
     if (!note) return;
     open.get(socket)?.delete(docId);
     registry.unsubscribe(note.live);
-    const docOwners = owners.get(note.live.id);
-    for (const client of note.awareness.keys()) docOwners?.delete(client);
-    if (docOwners?.size === 0) owners.delete(note.live.id);
-    const docPresence = presence.get(note.live.id);
-    docPresence?.delete(socket.id);
-    if (docPresence?.size === 0) presence.delete(note.live.id);
+    presence.forget(note.live.id, socket.id, note.awareness.keys());
     if (note.awareness.size > 0) {
-      socket.to(noteRoom(note.address)).emit('note:awareness', {
-        ...note.address,
-        update: encodeRelay(removalUpdate(note.awareness)),
-      });
+      const removal = removalUpdate(note.awareness);
+      socket
+        .to(noteRoom(note.address))
+        .local.emit('note:awareness', { ...note.address, update: encodeRelay(removal) });
+      sync.awareness(note.live.id, removal);
     }
   };
 
   return {
+    /** Each open note's access read again; a note no longer allowed is closed for the socket. */
+    async recheck(socket) {
+      const who = socket.data.professional;
+      for (const [docId, note] of [...(open.get(socket) ?? [])]) {
+        let readOnly: ReadOnlyReason;
+        try {
+          readOnly = await notes.access(who, note.address);
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          close(socket, docId);
+          await socket.leave(noteRoom(note.address));
+          socket.emit('note:closed', { ...note.address, reason: 'not_found' });
+          continue;
+        }
+        if (readOnly && !note.readOnly)
+          socket.emit('note:closed', { ...note.address, reason: readOnly });
+        note.readOnly = readOnly;
+      }
+    },
     attach(socket, log) {
       open.set(socket, new Map());
       const who = socket.data.professional;
@@ -105,7 +105,7 @@ export function noteSocketFeature(
         notes
           .open(who, address)
           .then(async (live) => {
-            await opts.hooks?.checkpoint?.('note.join.loaded');
+            await deps.hooks?.checkpoint?.('note.join.loaded');
             close(socket, docId);
             // In the room first, then access read again: a removal or a closure committed
             // while the note was loading took no socket out of the room, since this one was
@@ -128,9 +128,9 @@ export function noteSocketFeature(
               ?.set(docId, { address, live, readOnly, awareness: new Map(), lastEditAudit: 0 });
             registry.subscribe(live);
             ack({ ok: true, data: { readOnly: readOnly !== undefined, messages } });
-            // Who is already here: the last state of every other socket on this instance.
-            for (const [id, update] of presence.get(docId) ?? []) {
-              if (id !== socket.id) socket.emit('note:awareness', { ...address, update });
+            // Who is already here: the last state of everyone else, on every instance.
+            for (const update of presence.snapshot(docId, socket.id)) {
+              socket.emit('note:awareness', { ...address, update });
             }
           })
           .catch((err: unknown) => fail(ack, err, log));
@@ -170,12 +170,11 @@ export function noteSocketFeature(
             .catch((err: unknown) => fail(ack, err, log));
           return;
         }
-        // Encoded once for the whole room.
+        // Encoded once for the whole room of this instance; the others relay it to theirs.
         socket
           .to(noteRoom(address))
-          .emit('note:update', { ...address, update: encodeRelay(update), author });
-        if (opts.multiInstance)
-          io.serverSideEmit('note:applied' as never, noteDocId(address), update);
+          .local.emit('note:update', { ...address, update: encodeRelay(update), author });
+        sync.published(note.live, update, author);
         notes
           .store(note.live, update, who)
           .then((at) => {
@@ -204,19 +203,12 @@ export function noteSocketFeature(
         if (!stamped) return;
         // A socket speaks only for the awareness client ids it introduced: it may not move or
         // remove someone else's cursor.
-        const docOwners = owners.get(note.live.id) ?? new Map<number, string>();
-        owners.set(note.live.id, docOwners);
-        for (const client of stamped.clients.keys()) {
-          const owner = docOwners.get(client);
-          if (owner !== undefined && owner !== socket.id) return;
-        }
-        for (const client of stamped.clients.keys()) docOwners.set(client, socket.id);
+        if (!presence.claim(note.live.id, socket.id, stamped.clients.keys())) return;
         const relayed = encodeRelay(stamped.update);
-        const docPresence = presence.get(note.live.id) ?? new Map<string, string>();
-        presence.set(note.live.id, docPresence);
-        docPresence.set(socket.id, relayed);
+        presence.remember(note.live.id, socket.id, relayed);
         for (const [client, clock] of stamped.clients) note.awareness.set(client, clock);
-        socket.to(noteRoom(address)).emit('note:awareness', { ...address, update: relayed });
+        socket.to(noteRoom(address)).local.emit('note:awareness', { ...address, update: relayed });
+        sync.awareness(note.live.id, stamped.update);
       });
 
       socket.on('note:leave', (payload) => {

@@ -30,6 +30,8 @@ export type AppSocket = Socket<
 export interface SocketFeature {
   rooms?(professional: Professional): Promise<string[]>;
   attach?(socket: AppSocket, log: Logger): void;
+  /** Reads the socket's rights again from the database (Redis away: realtime/degraded.ts). */
+  recheck?(socket: AppSocket): Promise<void>;
 }
 
 export const rooms = {
@@ -102,7 +104,11 @@ export function createSocketServer(
   return io;
 }
 
-async function recheckRooms(socket: AppSocket, features: SocketFeature[]): Promise<void> {
+/**
+ * Brings the socket's feature rooms (teams) in line with what the database grants now. Run
+ * after the join at connection, and while Redis is away.
+ */
+export async function recheckRooms(socket: AppSocket, features: SocketFeature[]): Promise<void> {
   const granted = new Set(
     (
       await Promise.all(
@@ -110,7 +116,12 @@ async function recheckRooms(socket: AppSocket, features: SocketFeature[]): Promi
       )
     ).flat(),
   );
-  for (const room of socket.data.rooms) if (!granted.has(room)) await socket.leave(room);
+  const held = [...socket.rooms].filter((r) => r.startsWith('team:'));
+  for (const room of new Set([...socket.data.rooms, ...held]))
+    if (!granted.has(room)) await socket.leave(room);
+  // And joins those granted meanwhile (an accepted invitation, a new consent).
+  for (const room of granted) if (!socket.rooms.has(room)) await socket.join(room);
+  socket.data.rooms = [...granted];
 }
 
 /** Ends every live socket of a session (sign-out), on every instance when Redis links them. */
