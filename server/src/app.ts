@@ -31,6 +31,7 @@ import {
 import { RedisLink } from './realtime/redis.js';
 import { watchRedis } from './realtime/degraded.js';
 import { localBus, RedisNoteBus } from './notes/bus.js';
+import { AppMetrics, metricsRoutes } from './metrics/metrics.js';
 import { buildServices, type Services } from './services.js';
 import { taskRoutes } from './tasks/routes.js';
 import { teamScope } from './teams/context.js';
@@ -100,14 +101,16 @@ export async function createApp({
   const bus = link ? await RedisNoteBus.connect(link, logger) : localBus;
   const s = await buildServices({ config, db, logger, io, bus, link, now: clock, throttle, hooks });
   late.services = s;
+  const metrics = new AppMetrics({ io, db, registry: s.registry, link });
   socketFeatures.push(
     teamSocketFeature(s.teamModels, s.teams),
-    chatSocketFeature(s.chat),
+    chatSocketFeature(s.chat, metrics),
     noteSocketFeature({
       notes: s.notes,
       registry: s.registry,
       presence: s.presence,
       sync: s.noteSync,
+      metrics,
       hooks,
     }),
   );
@@ -150,6 +153,7 @@ export async function createApp({
   api.use(ledgerRoutes(s.ledger, config.publicUrl));
   api.use((_req, _res, next) => next(notFound()));
   app.use('/api', api);
+  app.use(metricsRoutes(metrics, config.metricsToken));
 
   if (config.clientDist && existsSync(config.clientDist)) {
     const dist = config.clientDist;

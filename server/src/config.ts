@@ -39,6 +39,8 @@ const envSchema = z.object({
   /** Number of reverse proxies in front of the app (for client IPs in throttling). */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   REDIS_URL: z.url().optional(),
+  /** Bearer token for GET /metrics; without it, metrics answer this machine only. */
+  METRICS_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   CLIENT_DIST: z.string().min(1).optional(),
   /** Inclusion grid threshold in force (docs/domain.md: sources disagree; default 13 of 26). */
   ELIGIBILITY_THRESHOLD: z.coerce.number().int().min(0).max(100).default(13),
@@ -101,6 +103,7 @@ export interface Config {
   demoData: boolean;
   trustProxy: number;
   redisUrl: string | undefined;
+  metricsToken: string | undefined;
   /** Built client to serve; undefined means the API only (tests without UI). */
   clientDist: string | undefined;
   secureCookies: boolean;
@@ -161,6 +164,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
     demoData: e.DEMO_DATA ?? !e.MONGODB_URI,
     trustProxy: e.TRUST_PROXY,
     redisUrl: e.REDIS_URL,
+    metricsToken: e.METRICS_TOKEN,
     clientDist: e.CLIENT_DIST ? path.resolve(cwd, e.CLIENT_DIST) : undefined,
     secureCookies: e.NODE_ENV === 'production',
     eligibility: { threshold: e.ELIGIBILITY_THRESHOLD, gridItems: e.GRID_ITEMS },

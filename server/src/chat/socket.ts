@@ -2,6 +2,7 @@ import { chatReadSchema, chatSendSchema } from '../../../shared/src/chat.js';
 import { ERROR_MESSAGES, type Ack } from '../../../shared/src/errors.js';
 import { AppError } from '../http/errors.js';
 import { safeError, type Logger } from '../logger.js';
+import type { AppMetrics } from '../metrics/metrics.js';
 import type { SocketFeature } from '../realtime/io.js';
 import type { ChatService } from './service.js';
 
@@ -10,7 +11,7 @@ import type { ChatService } from './service.js';
  * sockets are already in their teams' rooms (teams feature), which is where `chat:message` and
  * `chat:read` go; membership is read again for every event, like every HTTP request.
  */
-export function chatSocketFeature(chat: ChatService): SocketFeature {
+export function chatSocketFeature(chat: ChatService, metrics?: AppMetrics): SocketFeature {
   return {
     attach(socket, log) {
       const who = () => socket.data.professional;
@@ -20,10 +21,14 @@ export function chatSocketFeature(chat: ChatService): SocketFeature {
         const parsed = chatSendSchema.safeParse(payload);
         if (!parsed.success) return fail(ack, new AppError('invalid_message'));
         const { teamId, ...input } = parsed.data;
+        const since = process.hrtime.bigint();
         chat
           .member(who(), teamId)
           .then((ctx) => chat.send(ctx, input))
-          .then((message) => ack({ ok: true, data: message }))
+          .then((message) => {
+            ack({ ok: true, data: message });
+            metrics?.acknowledged('chat:send', since);
+          })
           .catch((err: unknown) => fail(ack, err, log));
       });
 

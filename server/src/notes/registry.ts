@@ -73,6 +73,11 @@ export class DocRegistry {
     return settled.flatMap((r) => (r.status === 'fulfilled' && !r.value.evicted ? [r.value] : []));
   }
 
+  /** How many notes this instance holds (loaded or loading). */
+  get size(): number {
+    return this.docs.size;
+  }
+
   /** The document if this instance holds it (updates from other instances). */
   peek(id: string): Promise<LiveDoc> | undefined {
     return this.docs.get(id);

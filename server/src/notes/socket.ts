@@ -10,6 +10,7 @@ import {
   type NoteAddress,
 } from '../../../shared/src/notes.js';
 import type { CommandHooks } from '../commands/command.js';
+import type { AppMetrics } from '../metrics/metrics.js';
 import { AppError } from '../http/errors.js';
 import { safeError, type Logger } from '../logger.js';
 import type { AppSocket, SocketFeature } from '../realtime/io.js';
@@ -44,6 +45,7 @@ export function noteSocketFeature(deps: {
   registry: DocRegistry;
   presence: NotePresence;
   sync: NoteSync;
+  metrics?: AppMetrics | undefined;
   hooks?: CommandHooks | undefined;
 }): SocketFeature {
   const { notes, registry, presence, sync } = deps;
@@ -138,6 +140,7 @@ export function noteSocketFeature(deps: {
 
       socket.on('note:update', (payload, ack) => {
         if (typeof ack !== 'function') return;
+        const since = process.hrtime.bigint();
         const parsed = noteUpdateSchema.safeParse(payload);
         if (!parsed.success) return fail(ack, new AppError('invalid_update'));
         const { update: raw, ...address } = parsed.data;
@@ -179,6 +182,7 @@ export function noteSocketFeature(deps: {
           .store(note.live, update, who)
           .then((at) => {
             ack({ ok: true, data: { stored: true } });
+            deps.metrics?.acknowledged('note:update', since);
             return afterStore(note, effect, at);
           })
           .catch((err: unknown) => fail(ack, err, log));
