@@ -1,25 +1,8 @@
-import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpAs } from '../factories.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { Agent } from '../helpers/http.js';
-
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function redisAvailable(): Promise<boolean> {
-  const client = createClient({
-    url: REDIS_URL,
-    socket: { reconnectStrategy: false, connectTimeout: 1000 },
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.quit();
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { REDIS_URL, redisAvailable } from '../helpers/instances.js';
 
 const hasRedis = await redisAvailable();
 if (!hasRedis) console.warn(`[multi-instance] skipped: no Redis at ${REDIS_URL}`);
