@@ -12,6 +12,9 @@ import type { Config } from './config.js';
 import { registerContributionModel } from './contributions/model.js';
 import { Contributions } from './contributions/service.js';
 import { ensureIndexes } from './db/connection.js';
+import { registerDocumentModels } from './documents/model.js';
+import { DocumentService } from './documents/service.js';
+import { FileStore } from './documents/storage.js';
 import { InvitationCommands } from './invitations/commands.js';
 import { registerInvitationModel } from './invitations/model.js';
 import { InvitationService } from './invitations/service.js';
@@ -64,9 +67,12 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
   const ledgerModels = registerLedgerModels(db);
   const Notification = registerNotificationModel(db);
   const Task = registerTaskModel(db);
+  const documentModels = registerDocumentModels(db);
+  const files = new FileStore(db);
   const audit = new AuditLog(registerAuditModel(db), now);
   const outbox = new Outbox({ Entry: registerOutboxModel(db), logger, now });
   await ensureIndexes(db);
+  await files.ensureIndexes();
   const { Professional } = authModels;
 
   const auth = new AuthService({
@@ -129,6 +135,18 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
     contributions,
     now,
   });
+  const documents = new DocumentService({
+    models: documentModels,
+    files,
+    Professional,
+    teams,
+    commands,
+    contributions,
+    io,
+    logger,
+    settings: config.documents,
+    now,
+  });
   const chat = new ChatService({
     models: chatModels,
     Professional,
@@ -136,6 +154,7 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
     io,
     notifications,
     contributions,
+    attachments: documents,
     logger,
     now,
   });
@@ -153,6 +172,7 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
   invitations.handleEffects(outbox, io);
   notifications.handleEffects(outbox);
   tasks.handleEffects(outbox);
+  documents.handleEffects(outbox);
 
   return {
     authModels,
@@ -171,6 +191,7 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
     notices,
     tasks,
     chat,
+    documents,
     ledger,
   };
 }

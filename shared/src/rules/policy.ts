@@ -16,6 +16,8 @@ export const TEAM_ACTIONS = [
   'note.version.create',
   'message.send',
   'task.write',
+  'document.add',
+  'document.remove',
   'member.leave',
   'consent.withdraw',
   // Managing the team: its creator or its médecin traitant, on a writable team.
@@ -24,6 +26,7 @@ export const TEAM_ACTIONS = [
   'invitation.cancel',
   'medecin_traitant.set',
   'task.delete.any',
+  'document.remove.any',
   'team.renew',
   // Closing needs a manager and a team not closed yet (also after a consent withdrawal).
   'team.close',
@@ -52,6 +55,7 @@ const MANAGED = new Set<TeamAction>([
   'invitation.cancel',
   'medecin_traitant.set',
   'task.delete.any',
+  'document.remove.any',
   'team.renew',
 ]);
 
@@ -72,6 +76,8 @@ export function denial(s: PolicySubject, action: TeamAction): Denial | null {
     case 'note.version.create':
     case 'message.send':
     case 'task.write':
+    case 'document.add':
+    case 'document.remove':
     case 'member.leave':
     case 'consent.withdraw':
     case 'member.invite':
@@ -79,6 +85,7 @@ export function denial(s: PolicySubject, action: TeamAction): Denial | null {
     case 'invitation.cancel':
     case 'medecin_traitant.set':
     case 'task.delete.any':
+    case 'document.remove.any':
     case 'team.renew': {
       if (MANAGED.has(action) && !s.isManager) return 'forbidden';
       const block = writeBlock(s);
