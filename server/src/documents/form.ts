@@ -7,6 +7,8 @@ export interface FormFile {
   stream: Readable;
   /** As the browser sent it; only ever used for the download's name and the type check. */
   fileName: string;
+  /** The request's Content-Length (the file and its form), or undefined when chunked. */
+  declaredBytes: number | undefined;
 }
 
 /** Text fields of an upload form, each short (title, kind, date, client id). */
@@ -19,7 +21,9 @@ const MAX_FIELDS = 8;
  * arrive; nothing here holds the file. Anything else (a second file, fields after the file,
  * oversized fields) is `upload_invalid`; a request cut before its end is `upload_incomplete`,
  * which destroys the file stream so that `onFile` fails and cleans up. The promise settles
- * only once `onFile` has settled, so an error is answered after what it wrote was deleted.
+ * only once `onFile` has settled, so an error is answered after what it wrote was deleted, and
+ * a success only once the whole body was read (the closing boundary included): answering
+ * before that would make Node close the keep-alive connection the client is about to reuse.
  */
 export function readUpload<T>(
   req: Request,
@@ -48,6 +52,13 @@ export function readUpload<T>(
     let file: Readable | undefined;
     let running: Promise<T> | undefined;
     let settled = false;
+    let parsed = false;
+    let result: { value: T } | undefined;
+    const succeed = () => {
+      if (settled || !parsed || !result) return;
+      settled = true;
+      resolve(result.value);
+    };
 
     const fail = (err: Error) => {
       if (settled) return;
@@ -73,18 +84,27 @@ export function readUpload<T>(
         return;
       }
       file = stream;
-      running = onFile(fields, { stream, fileName: info.filename ?? '' });
-      running.then((result) => {
-        if (settled) return;
-        settled = true;
-        resolve(result);
-      }, (err: unknown) => fail(err instanceof Error ? err : new Error(String(err))));
+      const declared = Number(req.headers['content-length']);
+      running = onFile(fields, {
+        stream,
+        fileName: info.filename ?? '',
+        declaredBytes: Number.isFinite(declared) && declared > 0 ? declared : undefined,
+      });
+      running.then(
+        (value) => {
+          result = { value };
+          succeed();
+        },
+        (err: unknown) => fail(err instanceof Error ? err : new Error(String(err))),
+      );
     });
     for (const limit of ['partsLimit', 'filesLimit', 'fieldsLimit'] as const)
       parser.on(limit, () => fail(new AppError('upload_invalid')));
     parser.on('error', () => fail(new AppError('upload_incomplete')));
     parser.on('close', () => {
+      parsed = true;
       if (!file) fail(new AppError('upload_invalid'));
+      else succeed();
     });
     req.on('close', () => {
       if (!req.complete) fail(new AppError('upload_incomplete'));

@@ -43,6 +43,38 @@ class Slots {
 const slots = new Slots(Math.max(1, availableParallelism()));
 
 /**
+ * Bytes of image uploads this instance holds in memory at once (libvips decodes a whole file,
+ * so an image is gathered before it is decoded). An upload reserves what its request declares
+ * (the size limit without a Content-Length) before reading past its first bytes; beyond the
+ * budget it waits, and its client with it (TCP backpressure), so a burst of uploads costs this
+ * much memory rather than the sum of all of them. Reservations are all-or-nothing and served in
+ * order, so uploads waiting for each other cannot deadlock.
+ */
+export class ByteBudget {
+  private used = 0;
+  private readonly waiting: { bytes: number; go: () => void }[] = [];
+  constructor(readonly capacity: number) {}
+
+  async reserve(bytes: number): Promise<() => void> {
+    const size = Math.min(bytes, this.capacity);
+    if (this.waiting.length > 0 || this.used + size > this.capacity)
+      await new Promise<void>((go) => this.waiting.push({ bytes: size, go }));
+    else this.used += size;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.used -= size;
+      while (this.waiting.length > 0 && this.used + this.waiting[0]!.bytes <= this.capacity) {
+        const next = this.waiting.shift()!;
+        this.used += next.bytes;
+        next.go();
+      }
+    };
+  }
+}
+
+/**
  * Re-encodes an uploaded image (sharp): turned upright from its EXIF orientation, every piece
  * of metadata dropped (EXIF, GPS, XMP, IPTC: sharp keeps none unless asked), as JPEG (photos,
  * HEIC) or WebP (PNG and WebP, which may have transparency), with a WebP thumbnail. What is
@@ -56,7 +88,12 @@ export function reencode(input: Buffer, mime: DocumentMime): Promise<Reencoded> 
   return slots.run(async () => {
     const heic = mime === 'image/heic' || mime === 'image/heif';
     try {
-      const source = () => sharp(input, { limitInputPixels: MAX_PIXELS, failOn: 'error' }).rotate();
+      const source = () =>
+        sharp(input, {
+          limitInputPixels: MAX_PIXELS,
+          failOn: 'error',
+          sequentialRead: true,
+        }).rotate();
       const webp = mime === 'image/png' || mime === 'image/webp';
       const main = webp
         ? source().webp({ quality: 90 })

@@ -3,7 +3,7 @@ import { isImageMime, type DocumentMime } from '../../../shared/src/documents.js
 import { AppError } from '../http/errors.js';
 import type { ClamScanner, ScanSession, Verdict } from './clamav.js';
 import type { FormFile } from './form.js';
-import { reencode } from './images.js';
+import { ByteBudget, reencode } from './images.js';
 import { inspect, storedFileName } from './sniff.js';
 import type { FileStore, StoredFile } from './storage.js';
 
@@ -24,6 +24,10 @@ export interface ReceiveSettings {
 
 /** Told when the scan flagged an upload (what was kept in quarantine). */
 export type QuarantineHook = (fileId: Types.ObjectId, signature: string) => Promise<void>;
+
+/** Per instance: image bytes gathered at once (measured with `npm run bench:files`). */
+const IMAGE_BUDGET_BYTES = 48 * 1024 * 1024;
+const budget = new ByteBudget(IMAGE_BUDGET_BYTES);
 
 /**
  * From the request's file stream to GridFS: type read from the first bytes (sniff.ts), size
@@ -48,6 +52,7 @@ export async function receive(
   const { files, settings } = deps;
   const scan: ScanSession | undefined = deps.scanner?.start();
   const written: Types.ObjectId[] = [];
+  const verdict = async (): Promise<Verdict> => (scan ? scan.finish() : { infected: false });
   try {
     const { mime, body } = await inspect(file.stream, {
       fileName: file.fileName,
@@ -55,7 +60,6 @@ export async function receive(
       maxBytes: settings.maxBytes,
       tap: scan ? (chunk) => scan.write(chunk) : undefined,
     });
-    const verdict = async (): Promise<Verdict> => (scan ? scan.finish() : { infected: false });
 
     if (!isImageMime(mime)) {
       const fileName = storedFileName(file.fileName, 'pdf');
@@ -66,6 +70,21 @@ export async function receive(
       return { mime, fileName, main, thumbnail: null, width: null, height: null };
     }
 
+    const release = await budget.reserve(
+      Math.min(file.declaredBytes ?? settings.maxBytes, settings.maxBytes),
+    );
+    try {
+      return await image(mime, body);
+    } finally {
+      release();
+    }
+  } catch (err) {
+    scan?.abort();
+    if (!(err instanceof QuarantineError)) await files.delete(written).catch(() => undefined);
+    throw err instanceof QuarantineError ? new AppError('file_infected') : err;
+  }
+
+  async function image(mime: DocumentMime, body: AsyncIterable<Buffer>): Promise<Received> {
     const parts: Buffer[] = [];
     for await (const chunk of body) parts.push(chunk);
     const original = Buffer.concat(parts);
@@ -95,10 +114,6 @@ export async function receive(
       width: image.width,
       height: image.height,
     };
-  } catch (err) {
-    scan?.abort();
-    if (!(err instanceof QuarantineError)) await files.delete(written).catch(() => undefined);
-    throw err instanceof QuarantineError ? new AppError('file_infected') : err;
   }
 
   async function quarantine(id: Types.ObjectId, signature: string): Promise<never> {

@@ -180,7 +180,6 @@ export class DocumentService {
       );
       const doc = created!.toObject<DocumentDoc>();
       const ids = [received.main.id, ...(received.thumbnail ? [received.thumbnail.id] : [])];
-      await this.deps.files.commit(ids, scope.session);
       scope.audit({
         teamId,
         actorId: fresh.actorId,
@@ -193,7 +192,10 @@ export class DocumentService {
         kind: 'document',
         at: scope.now,
       });
-      scope.emit({ kind: 'document.changed', teamId: String(teamId), documentId: String(doc._id) });
+      scope.emit(
+        { kind: 'document.stored', fileIds: ids.map(String) },
+        { kind: 'document.changed', teamId: String(teamId), documentId: String(doc._id) },
+      );
       return { doc, created: true };
     });
   }
@@ -329,6 +331,9 @@ export class DocumentService {
         removedId: documentId,
       });
     });
+    outbox.on('document.stored', async ({ fileIds }) => {
+      await this.deps.files.markStored(fileIds.map((id) => new Types.ObjectId(id)));
+    });
     outbox.on('document.purge', async ({ fileIds }) => {
       await this.deps.files.delete(fileIds.map((id) => new Types.ObjectId(id)));
     });
@@ -337,7 +342,12 @@ export class DocumentService {
   /** Deletes what uploads of dead processes left behind (at start-up, then every hour). */
   async sweep(): Promise<void> {
     const before = new Date(this.deps.now().getTime() - ABANDONED_AFTER_MS);
-    const swept = await this.deps.files.sweep(before);
+    const swept = await this.deps.files.sweep(before, async (ids) => {
+      const docs = await this.deps.models.Document.find({
+        $or: [{ fileId: { $in: ids } }, { thumbnailId: { $in: ids } }],
+      }).lean<DocumentDoc[]>();
+      return new Set(docs.flatMap((d) => [String(d.fileId), String(d.thumbnailId)]));
+    });
     if (swept > 0) this.deps.logger.info({ files: swept }, 'abandoned uploads deleted');
   }
 

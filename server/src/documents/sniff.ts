@@ -101,7 +101,7 @@ export function extensionOf(fileName: string): string | undefined {
  * name with a dot, not a claim about its contents.
  */
 function isKnownExtension(ext: string): boolean {
-  return (supportedExtensions).has(ext) || COMMON.has(ext);
+  return supportedExtensions.has(ext) || COMMON.has(ext);
 }
 const COMMON = new Set(['jpg', 'jpeg', 'jfif', 'heic', 'heif', 'html', 'htm', 'svg', 'txt', 'js']);
 

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import mongoose, { Types, type Connection } from 'mongoose';
-import type { Session } from '../db/transaction.js';
 
 /** GridFS's default chunk size (255 KiB): what `GridFSBucket` readers expect, nothing more. */
 const CHUNK_BYTES = 255 * 1024;
@@ -8,8 +7,9 @@ const BUCKET = 'fs';
 
 /**
  * What a stored file is for: `pending` from its first chunk until the command that files it
- * commits (`stored`), so a file whose upload or command failed, or whose process died, is found
- * by `sweep`; `quarantined` when the virus scan flagged it (kept, never served).
+ * has committed (`stored`, set after the commit), so a file whose upload or command failed, or
+ * whose process died, is found by `sweep`; `quarantined` when the virus scan flagged it (kept,
+ * never served).
  */
 export type FileState = 'pending' | 'stored' | 'quarantined';
 
@@ -129,12 +129,15 @@ export class FileStore {
     return this.bucket.openDownloadStream(id);
   }
 
-  /** Inside the command that files them: they are `stored` exactly when it commits. */
-  async commit(ids: Types.ObjectId[], session: Session): Promise<void> {
+  /**
+   * After the command that files them committed (its outbox). Not inside the transaction: GridFS
+   * rows are written outside transactions, and on the stand-in a transaction that writes a
+   * collection loses other writes to it that land while it commits (docs/database.md).
+   */
+  async markStored(ids: Types.ObjectId[]): Promise<void> {
     await this.files.updateMany(
-      { _id: { $in: ids } },
+      { _id: { $in: ids }, 'metadata.state': 'pending' },
       { $set: { 'metadata.state': 'stored' } },
-      { session },
     );
   }
 
@@ -154,16 +157,23 @@ export class FileStore {
 
   /**
    * Deletes what an upload left behind when its process died mid-way: `pending` files older
-   * than `before`, and chunks older than that with no file at all (an upload cut before its
+   * than `before` that no document references (`referenced` says which are; those are marked
+   * stored instead), and chunks older than that with no file at all (an upload cut before its
    * file row). Ages come from the ids, allocated when an upload starts, so an upload still
    * under way on another instance is left alone as long as it is younger than `before`.
    */
-  async sweep(before: Date): Promise<number> {
+  async sweep(
+    before: Date,
+    referenced: (ids: Types.ObjectId[]) => Promise<Set<string>>,
+  ): Promise<number> {
     const cutoff = Types.ObjectId.createFromTime(Math.floor(before.getTime() / 1000));
-    const stale = await this.files
+    const pending = await this.files
       .find({ 'metadata.state': 'pending', _id: { $lt: cutoff } })
       .limit(500)
       .toArray();
+    const kept = await referenced(pending.map((f) => f._id));
+    await this.markStored(pending.filter((f) => kept.has(String(f._id))).map((f) => f._id));
+    const stale = pending.filter((f) => !kept.has(String(f._id)));
     const orphanIds = new Map<string, Types.ObjectId>();
     const firstChunks = await this.chunks
       .find({ files_id: { $lt: cutoff }, n: 0 })

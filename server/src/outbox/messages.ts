@@ -18,6 +18,8 @@ export type OutboxMessage =
   | { kind: 'task.deleted'; teamId: string; taskId: string }
   | { kind: 'document.changed'; teamId: string; documentId: string }
   | { kind: 'document.removed'; teamId: string; documentId: string }
+  /** Filed documents' bytes (GridFS ids): no longer `pending` for the upload sweep. */
+  | { kind: 'document.stored'; fileIds: string[] }
   /** A removed document's bytes (GridFS ids), deleted after the commit; repeatable. */
   | { kind: 'document.purge'; fileIds: string[] }
   | { kind: 'invitation.received'; invitationId: string }
