@@ -92,6 +92,7 @@ export function reencode(input: Buffer, mime: DocumentMime): Promise<Reencoded> 
         sharp(input, {
           limitInputPixels: MAX_PIXELS,
           failOn: 'error',
+          // Top to bottom where libvips can (an upright photo): no random access to keep.
           sequentialRead: true,
         }).rotate();
       const webp = mime === 'image/png' || mime === 'image/webp';
