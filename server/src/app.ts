@@ -9,6 +9,7 @@ import { authRoutes } from './auth/routes.js';
 import type { ThrottlePolicy } from './auth/throttle.js';
 import { chatRoutes } from './chat/routes.js';
 import { chatSocketFeature } from './chat/socket.js';
+import { documentRoutes, UPLOAD_PATH } from './documents/routes.js';
 import type { CommandHooks } from './commands/command.js';
 import type { Config } from './config.js';
 import { healthRoutes } from './health/routes.js';
@@ -129,9 +130,21 @@ export async function createApp({
       .catch((err: unknown) => logger.error({ err: safeError(err) }, 'term notice sweep failed'));
   }, 60_000);
   sweep.unref();
+  // Uploads cut short by a process that died: their bytes, at start-up and every hour.
+  const sweepUploads = () =>
+    s.documents
+      .sweep()
+      .catch((err: unknown) => logger.error({ err: safeError(err) }, 'upload sweep failed'));
+  void sweepUploads();
+  const uploadSweep = setInterval(() => void sweepUploads(), 3600_000);
+  uploadSweep.unref();
 
   const api = express.Router();
-  api.use(requireJsonBody);
+  // JSON only, except the one upload route (multipart, streamed: documents/routes.ts), which
+  // still goes through the session, CSRF and team-scope checks below.
+  api.use((req, res, next) =>
+    req.method === 'POST' && UPLOAD_PATH.test(req.path) ? next() : requireJsonBody(req, res, next),
+  );
   api.use(express.json({ limit: LIMITS.jsonBodyBytes, strict: true }));
   api.use(healthRoutes(db, engine, link));
   api.use(loadSession(s.auth));
@@ -147,6 +160,7 @@ export async function createApp({
   team.use(noteRoutes(s.notes));
   team.use(taskRoutes(s.tasks));
   team.use(chatRoutes(s.chat));
+  team.use(documentRoutes(s.documents, config.documents.maxBytes));
   api.use('/teams/:teamId', team);
   api.use(invitationRoutes(s.invitations, s.invitationCommands));
   api.use(notificationRoutes(s.notifications));
@@ -171,6 +185,7 @@ export async function createApp({
     (closing ??= (async () => {
       // 1. stop accepting; 2. close live sockets; 3. flush note writes; 4. database.
       clearInterval(sweep);
+      clearInterval(uploadSweep);
       const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       io.disconnectSockets(true);
       await io.close().catch(() => undefined);

@@ -75,4 +75,28 @@ describe('parseConfig', () => {
   it('is quiet in tests', () => {
     expect(parseConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
   });
+
+  it('documents: 20 MB a file, a team quota, the types read from the bytes, ClamAV when set', () => {
+    expect(parseConfig({}).documents).toEqual({
+      maxBytes: 20 * 1024 * 1024,
+      teamQuotaBytes: 1024 * 1024 * 1024,
+      types: [
+        'image/jpeg',
+        'image/png',
+        'image/webp',
+        'image/heic',
+        'image/heif',
+        'application/pdf',
+      ],
+      clamav: undefined,
+    });
+    const narrowed = parseConfig({
+      DOCUMENT_TYPES: 'application/pdf, image/jpeg',
+      CLAMAV_URL: 'tcp://clamav:3310',
+    }).documents;
+    expect(narrowed.types).toEqual(['application/pdf', 'image/jpeg']);
+    expect(narrowed.clamav).toEqual({ host: 'clamav', port: 3310 });
+    expect(() => parseConfig({ DOCUMENT_TYPES: 'text/html' })).toThrow(/DOCUMENT_TYPES/);
+    expect(() => parseConfig({ CLAMAV_URL: 'http://clamav:3310' })).toThrow(/CLAMAV_URL/);
+  });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import type { LedgerSettings } from '../../shared/src/rules/ledger-settings.js';
+import { DOCUMENT_MIME_TYPES, type DocumentMime } from '../../shared/src/documents.js';
 import { NOTE_LIMITS } from '../../shared/src/notes.js';
 
 const bool = z
@@ -78,6 +79,36 @@ const envSchema = z.object({
   /** E-mail notifications: sent only when an SMTP server is configured. */
   SMTP_URL: z.url().optional(),
   SMTP_FROM: z.string().min(3).default('ESCAP <no-reply@escap.local>'),
+  /** Largest file a member may add, in bytes (as sent: before any re-encoding). */
+  DOCUMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(20 * 1024 * 1024),
+  /** Bytes of documents (thumbnails included) a team may store in all. */
+  DOCUMENT_TEAM_QUOTA_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(Number.MAX_SAFE_INTEGER)
+    .default(1024 * 1024 * 1024),
+  /** Types accepted, read from the bytes: a comma-separated subset of the ones supported. */
+  DOCUMENT_TYPES: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((t) => t.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(DOCUMENT_MIME_TYPES)).min(1))
+    .default([...DOCUMENT_MIME_TYPES]),
+  /** clamd to scan every upload with (INSTREAM), as tcp://host:port; no scan without it. */
+  CLAMAV_URL: z
+    .string()
+    .regex(/^tcp:\/\/[^\s/:]+:\d{1,5}\/?$/, { error: 'must be tcp://host:port' })
+    .optional(),
 });
 
 function isTimeZone(zone: string): boolean {
@@ -114,6 +145,13 @@ export interface Config {
   ledger: LedgerSettings;
   /** undefined: no e-mail is ever sent (and nothing fails for it). */
   smtp: { url: string; from: string } | undefined;
+  documents: {
+    maxBytes: number;
+    teamQuotaBytes: number;
+    types: DocumentMime[];
+    /** undefined: uploads are not scanned. */
+    clamav: { host: string; port: number } | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -183,5 +221,16 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
       bonusAmount: e.LEDGER_BONUS_EUR,
     },
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
+    documents: {
+      maxBytes: e.DOCUMENT_MAX_BYTES,
+      teamQuotaBytes: e.DOCUMENT_TEAM_QUOTA_BYTES,
+      types: [...new Set(e.DOCUMENT_TYPES)],
+      clamav: e.CLAMAV_URL ? clamavAddress(e.CLAMAV_URL) : undefined,
+    },
   };
+}
+
+function clamavAddress(url: string): { host: string; port: number } {
+  const { hostname, port } = new URL(url);
+  return { host: hostname, port: Number(port) };
 }

@@ -12,6 +12,9 @@ import type { Config } from './config.js';
 import { registerContributionModel } from './contributions/model.js';
 import { Contributions } from './contributions/service.js';
 import { ensureIndexes } from './db/connection.js';
+import { registerDocumentModels } from './documents/model.js';
+import { DocumentService } from './documents/service.js';
+import { FileStore } from './documents/storage.js';
 import { InvitationCommands } from './invitations/commands.js';
 import { registerInvitationModel } from './invitations/model.js';
 import { InvitationService } from './invitations/service.js';
@@ -81,9 +84,12 @@ export async function buildServices({
   const ledgerModels = registerLedgerModels(db);
   const Notification = registerNotificationModel(db);
   const Task = registerTaskModel(db);
+  const documentModels = registerDocumentModels(db);
+  const files = new FileStore(db);
   const audit = new AuditLog(registerAuditModel(db), now);
   const outbox = new Outbox({ Entry: registerOutboxModel(db), logger, now });
   await ensureIndexes(db);
+  await files.ensureIndexes();
   const { Professional } = authModels;
 
   const auth = new AuthService({
@@ -155,6 +161,18 @@ export async function buildServices({
     hooks,
     now,
   });
+  const documents = new DocumentService({
+    models: documentModels,
+    files,
+    Professional,
+    teams,
+    commands,
+    contributions,
+    io,
+    logger,
+    settings: config.documents,
+    now,
+  });
   const chat = new ChatService({
     models: chatModels,
     Professional,
@@ -162,6 +180,7 @@ export async function buildServices({
     io,
     notifications,
     contributions,
+    attachments: documents,
     logger,
     now,
   });
@@ -179,6 +198,7 @@ export async function buildServices({
   invitations.handleEffects(outbox, io);
   notifications.handleEffects(outbox);
   tasks.handleEffects(outbox);
+  documents.handleEffects(outbox);
 
   return {
     authModels,
@@ -199,6 +219,7 @@ export async function buildServices({
     notices,
     tasks,
     chat,
+    documents,
     ledger,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attachmentIdsSchema, type MessageAttachment } from './documents.js';
 import type { ProfessionalRef } from './views.js';
 
 /**
@@ -33,9 +34,15 @@ export function normalizeText(text: string): string {
   return text.replace(/\r\n?/g, '\n');
 }
 
-/** Why a text may not be sent, as a stable error code; null when it may. */
-export function textProblem(text: string): 'message_empty' | 'message_too_long' | null {
-  if (text.trim() === '') return 'message_empty';
+/**
+ * Why a text may not be sent, as a stable error code; null when it may. A message may be text,
+ * attachments, or both: with attachments, an empty text is allowed.
+ */
+export function textProblem(
+  text: string,
+  attachments = 0,
+): 'message_empty' | 'message_too_long' | null {
+  if (text.trim() === '' && attachments === 0) return 'message_empty';
   if (messageLength(text) > CHAT_LIMITS.textMax) return 'message_too_long';
   return null;
 }
@@ -55,6 +62,8 @@ export const chatSendSchema = z.strictObject({
   // Bounded well above the limit so that a huge payload is refused before it is counted.
   text: z.string().max(CHAT_LIMITS.textMax * 4),
   mentions: z.array(objectId).max(CHAT_LIMITS.mentionsMax).default([]),
+  /** Documents of the team, uploaded first (`POST /api/teams/:id/documents`). */
+  attachments: attachmentIdsSchema.default([]),
 });
 export type ChatSend = z.output<typeof chatSendSchema>;
 
@@ -84,6 +93,8 @@ export interface MessageView {
   text: string;
   /** Ids of the members mentioned as `@Prénom Nom` in the text. */
   mentions: string[];
+  /** In the order attached; a removed one has `document: null` ("pièce jointe retirée"). */
+  attachments: MessageAttachment[];
   createdAt: string;
 }
 

@@ -82,6 +82,60 @@ export const ERRORS = {
     message: 'Le message est trop long (4 000 caractères au plus).',
   },
   invalid_message: { status: 400, message: 'Message refusé : données invalides.' },
+  file_too_large: {
+    status: 413,
+    message: 'Ce fichier est trop volumineux.',
+  },
+  quota_exceeded: {
+    status: 413,
+    message:
+      'L’espace réservé aux documents de cette ESCAP est plein : retirez des documents devenus inutiles avant d’en ajouter.',
+  },
+  file_type_refused: {
+    status: 415,
+    message:
+      'Ce type de fichier n’est pas accepté : envoyez une photo (JPEG, PNG, WebP, HEIC) ou un PDF.',
+  },
+  file_type_mismatch: {
+    status: 415,
+    message:
+      'Le contenu de ce fichier ne correspond pas à son nom (par exemple un PDF nommé « .jpg ») : il a été refusé.',
+  },
+  heic_unsupported: {
+    status: 415,
+    message:
+      'Les photos HEIC ne peuvent pas être converties par ce serveur : envoyez-la en JPEG (sur iPhone : Réglages › Appareil photo › Formats › « Le plus compatible »).',
+  },
+  image_unreadable: {
+    status: 422,
+    message: 'Cette image est illisible ou endommagée : elle n’a pas été ajoutée.',
+  },
+  file_infected: {
+    status: 422,
+    message:
+      'L’antivirus a signalé ce fichier : il a été mis en quarantaine et n’a pas été partagé.',
+  },
+  scan_unavailable: {
+    status: 503,
+    message: 'L’analyse antivirus est indisponible pour le moment : réessayez dans un instant.',
+  },
+  upload_invalid: {
+    status: 400,
+    message: 'Envoi refusé : joignez un seul fichier, après les champs du formulaire.',
+  },
+  upload_incomplete: {
+    status: 400,
+    message: 'L’envoi du fichier a été interrompu avant la fin : réessayez.',
+  },
+  not_document_author: {
+    status: 403,
+    message:
+      'Seul le membre qui a ajouté ce document, ou un responsable de l’ESCAP, peut le retirer.',
+  },
+  attachment_invalid: {
+    status: 400,
+    message: 'Une pièce jointe est introuvable ou a été retirée : retirez-la du message.',
+  },
   invalid_year: {
     status: 400,
     message:

@@ -1,4 +1,5 @@
 import type { ChatSend, MessageView, ReadReceiptView } from './chat.js';
+import type { DocumentChange } from './documents.js';
 import type { Ack } from './errors.js';
 import type { Professional } from './schemas/auth.js';
 import type { TeamStatus } from './rules/activation.js';
@@ -38,6 +39,8 @@ export interface ServerToClientEvents {
   'notification:read': (payload: { unread: number }) => void;
   /** A task of a team the receiver belongs to was created, changed or deleted. */
   'task:changed': (payload: TaskChange) => void;
+  /** A document of a team the receiver belongs to was added or removed. */
+  'document:changed': (payload: DocumentChange) => void;
   /** A new message in a team the receiver belongs to (its author's own sockets included). */
   'chat:message': (payload: MessageView) => void;
   /** A member read a team's conversation up to a message ("Lu par"). */
@@ -83,7 +86,10 @@ export interface ClientToServerEvents {
    * message and sends nothing twice.
    */
   'chat:send': (
-    payload: Omit<ChatSend, 'mentions'> & { mentions?: string[] },
+    payload: Omit<ChatSend, 'mentions' | 'attachments'> & {
+      mentions?: string[];
+      attachments?: string[];
+    },
     ack: (result: Ack<MessageView>) => void,
   ) => void;
   /** Marks the team's conversation read up to a message; never moves backwards. */

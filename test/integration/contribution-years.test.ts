@@ -129,7 +129,7 @@ async function onAnotherInstance(
 
 const counted = (kind: 'note' | 'message' | 'task') => ({
   reason: 'counted',
-  contributions: { note: 0, message: 0, task: 0, [kind]: 1, total: 1 },
+  contributions: { note: 0, message: 0, task: 0, document: 0, [kind]: 1, total: 1 },
 });
 
 describe('contributions in the Paris year they happened', () => {

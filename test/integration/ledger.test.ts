@@ -112,7 +112,7 @@ describe('participation ledger: my year', () => {
     expect(active).toMatchObject({
       counts: true,
       reason: 'counted',
-      contributions: { note: 1, message: 2, task: 0, total: 3 },
+      contributions: { note: 1, message: 2, task: 0, document: 0, total: 3 },
     });
     expect(active.reference).toMatch(/^E-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     expect(active.memberPeriods).toHaveLength(1);

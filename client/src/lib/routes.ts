@@ -9,6 +9,7 @@ export type Match =
   | { name: 'notes'; id: string }
   | { name: 'chat'; id: string }
   | { name: 'tasks'; id: string }
+  | { name: 'documents'; id: string }
   | { name: 'notifications' }
   | { name: 'ledger' }
   | { name: 'report' }
@@ -30,6 +31,7 @@ const TEAM_PAGES = {
   notes: 'notes',
   discussion: 'chat',
   taches: 'tasks',
+  documents: 'documents',
 } as const;
 
 const TEAM = /^\/escap\/([^/]+)$/;
@@ -88,6 +90,7 @@ export const paths = {
   notes: (id: string) => `/escap/${encodeURIComponent(id)}/notes`,
   chat: (id: string) => `/escap/${encodeURIComponent(id)}/discussion`,
   tasks: (id: string) => `/escap/${encodeURIComponent(id)}/taches`,
+  documents: (id: string) => `/escap/${encodeURIComponent(id)}/documents`,
   notifications: '/notifications',
   /** The professional's participation dashboard; `year` opens an earlier year. */
   ledger: (year?: number) => (year ? `/participation?annee=${year}` : '/participation'),

@@ -41,7 +41,13 @@ export type AuditAction =
   | 'task.update'
   | 'task.complete'
   | 'task.reopen'
-  | 'task.delete';
+  | 'task.delete'
+  | 'document.list'
+  | 'document.add'
+  | 'document.view'
+  | 'document.download'
+  | 'document.remove'
+  | 'document.quarantine';
 
 export const AUDIT_LABELS: Record<AuditAction, string> = {
   'team.create': "Création de l'ESCAP",
@@ -74,6 +80,12 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'task.complete': 'Tâche terminée',
   'task.reopen': 'Tâche rouverte',
   'task.delete': 'Suppression d’une tâche',
+  'document.list': 'Consultation de la liste des documents',
+  'document.add': 'Ajout d’un document',
+  'document.view': 'Consultation d’un document',
+  'document.download': 'Téléchargement d’un document',
+  'document.remove': 'Retrait d’un document',
+  'document.quarantine': 'Fichier mis en quarantaine par l’antivirus',
 };
 
 /**

@@ -13,9 +13,12 @@ const messageSchema = new Schema(
     authorId: { type: ObjectId, required: true },
     /** The author's id for this send: a retry with the same id finds this message. */
     clientId: { type: String, required: true },
-    text: { type: String, required: true },
+    /** Empty when the message is attachments only. */
+    text: { type: String, default: '' },
     /** Members mentioned in the text (current members when it was sent). */
     mentions: { type: [ObjectId], default: [] },
+    /** Documents of the team (documents feature); removing one leaves the message as it is. */
+    attachments: { type: [ObjectId], default: [] },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false },

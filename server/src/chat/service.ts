@@ -9,6 +9,7 @@ import {
   type MessageView,
   type ReadReceiptView,
 } from '../../../shared/src/chat.js';
+import type { DocumentView, MessageAttachment } from '../../../shared/src/documents.js';
 import type { Professional } from '../../../shared/src/schemas/auth.js';
 import type { ProfessionalRef } from '../../../shared/src/views.js';
 import type { ProfessionalDoc } from '../auth/model.js';
@@ -34,8 +35,21 @@ export interface ChatServiceDeps {
   io: AppServer;
   notifications: Notifications;
   contributions: Contributions;
+  /** The team's documents a message may attach (documents feature). */
+  attachments: AttachmentSource;
   logger: Logger;
   now: () => Date;
+}
+
+/** What the conversation asks of the documents feature. */
+export interface AttachmentSource {
+  /** The live documents of the member's team with these ids, in order; else attachment_invalid. */
+  attachable(ctx: MemberContext, ids: string[]): Promise<DocumentView[]>;
+  /** Attachments as they are now (a removed one: `document: null`). */
+  attachments(
+    teamId: Types.ObjectId,
+    ids: Types.ObjectId[],
+  ): Promise<Map<string, MessageAttachment>>;
 }
 
 const toError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
@@ -47,7 +61,12 @@ interface Outcome {
 
 interface PendingSend {
   ctx: MemberContext;
-  fields: Pick<MessageDoc, 'teamId' | 'authorId' | 'clientId' | 'text' | 'mentions'>;
+  fields: Pick<
+    MessageDoc,
+    'teamId' | 'authorId' | 'clientId' | 'text' | 'mentions' | 'attachments'
+  >;
+  /** The attachments' views, checked before the insert (the live event carries them). */
+  attached: MessageAttachment[];
 }
 
 /**
@@ -80,21 +99,33 @@ export class ChatService {
   async send(ctx: MemberContext, input: Omit<ChatSend, 'teamId'>): Promise<MessageView> {
     authorize(ctx, 'message.send');
     const text = normalizeText(input.text).trim();
-    const problem = textProblem(text);
+    const problem = textProblem(text, input.attachments.length);
     if (problem) throw new AppError(problem, { field: 'text' });
 
     const key = { teamId: ctx.team._id, authorId: ctx.actorId, clientId: input.clientId };
     // A retry (reconnect, lost acknowledgement) hits the unique index in `store`, which answers
     // what was stored; nothing after it runs twice. No look-up first: one round trip less on
     // every send, the common case.
-    const mentions = await this.currentMentions(ctx, text, input.mentions);
-    const stored = await this.store(ctx, {
-      ...key,
-      text,
-      mentions: mentions.map((id) => new Types.ObjectId(id)),
-    });
-    if (!stored.created) return this.viewOf(stored.doc, ctx.actor);
-    const view = this.viewOf(stored.doc, ctx.actor);
+    const [mentions, documents] = await Promise.all([
+      this.currentMentions(ctx, text, input.mentions),
+      this.deps.attachments.attachable(ctx, input.attachments),
+    ]);
+    const attached = documents.map((d) => ({ id: d.id, document: d }));
+    const stored = await this.store(
+      ctx,
+      {
+        ...key,
+        text,
+        mentions: mentions.map((id) => new Types.ObjectId(id)),
+        attachments: attached.map((a) => new Types.ObjectId(a.id)),
+      },
+      attached,
+    );
+    if (!stored.created) {
+      const now = await this.attachmentsOf([stored.doc]);
+      return this.viewOf(stored.doc, ctx.actor, now);
+    }
+    const view = this.viewOf(stored.doc, ctx.actor, attached);
     await this.afterSend(ctx, view);
     return view;
   }
@@ -108,8 +139,12 @@ export class ChatService {
    * message that was stored late with a smaller id. (Across instances ids of the same second
    * may interleave; clients insert by id and dedupe, and catch up on every reconnect.)
    */
-  private store(ctx: MemberContext, fields: PendingSend['fields']): Promise<Outcome> {
-    return this.writes.push({ ctx, fields });
+  private store(
+    ctx: MemberContext,
+    fields: PendingSend['fields'],
+    attached: MessageAttachment[],
+  ): Promise<Outcome> {
+    return this.writes.push({ ctx, fields, attached });
   }
 
   /** Ids given now, in arrival order; each stored message is emitted before its sender hears. */
@@ -125,7 +160,7 @@ export class ChatService {
       if (outcome && !(outcome instanceof Error) && outcome.created) {
         this.deps.io
           .to(rooms.team(String(outcome.doc.teamId)))
-          .emit('chat:message', this.viewOf(outcome.doc, b.ctx.actor));
+          .emit('chat:message', this.viewOf(outcome.doc, b.ctx.actor, b.attached));
       }
     });
     return outcomes;
@@ -244,13 +279,16 @@ export class ChatService {
     const page = docs.slice(0, query.limit);
     if (!forward) page.reverse();
     await this.deps.teams.audit(ctx, 'message.list');
-    const ref = await loadRefs(
-      this.deps.Professional,
-      page.map((d) => d.authorId),
-    );
+    const [ref, attachments] = await Promise.all([
+      loadRefs(
+        this.deps.Professional,
+        page.map((d) => d.authorId),
+      ),
+      this.attachmentsOf(page),
+    ]);
     const edge = forward ? page.at(-1) : page[0];
     return {
-      messages: page.map((d) => toView(d, ref(d.authorId))),
+      messages: page.map((d) => toView(d, ref(d.authorId), attachments)),
       nextCursor: more && edge ? String(edge._id) : null,
     };
   }
@@ -332,18 +370,34 @@ export class ChatService {
     return receipt;
   }
 
-  private viewOf(doc: MessageDoc, author: Professional): MessageView {
+  /** The current state of the attachments of stored messages (of one team), by id. */
+  private async attachmentsOf(docs: MessageDoc[]): Promise<Map<string, MessageAttachment>> {
+    const ids = docs.flatMap((d) => d.attachments ?? []);
+    if (ids.length === 0) return new Map();
+    return this.deps.attachments.attachments(docs[0]!.teamId, ids);
+  }
+
+  private viewOf(
+    doc: MessageDoc,
+    author: Professional,
+    attached: MessageAttachment[] | Map<string, MessageAttachment>,
+  ): MessageView {
     const ref: ProfessionalRef = {
       id: author.id,
       firstName: author.firstName,
       lastName: author.lastName,
       profession: author.profession,
     };
-    return toView(doc, ref);
+    const byId = Array.isArray(attached) ? new Map(attached.map((a) => [a.id, a])) : attached;
+    return toView(doc, ref, byId);
   }
 }
 
-function toView(doc: MessageDoc, author: ProfessionalRef): MessageView {
+function toView(
+  doc: MessageDoc,
+  author: ProfessionalRef,
+  attachments: Map<string, MessageAttachment>,
+): MessageView {
   return {
     id: String(doc._id),
     teamId: String(doc.teamId),
@@ -351,6 +405,9 @@ function toView(doc: MessageDoc, author: ProfessionalRef): MessageView {
     author,
     text: doc.text,
     mentions: (doc.mentions ?? []).map(String),
+    attachments: (doc.attachments ?? []).map(
+      (id) => attachments.get(String(id)) ?? { id: String(id), document: null },
+    ),
     createdAt: doc.createdAt.toISOString(),
   };
 }

@@ -18,6 +18,7 @@ const contributionCounterSchema = new Schema(
     note: { type: Number, default: 0 },
     message: { type: Number, default: 0 },
     task: { type: Number, default: 0 },
+    document: { type: Number, default: 0 },
     total: { type: Number, default: 0 },
   },
   { versionKey: false },

@@ -105,7 +105,8 @@ export async function renderStatementPdf(
     line(
       'Contributions',
       `${CONTRIBUTION_LABELS.note} ${c.note}, ${CONTRIBUTION_LABELS.message} ${c.message}, ` +
-        `${CONTRIBUTION_LABELS.task} ${c.task} (total ${c.total})`,
+        `${CONTRIBUTION_LABELS.task} ${c.task}, ${CONTRIBUTION_LABELS.document} ${c.document} ` +
+        `(total ${c.total})`,
     );
     line('Motif', LEDGER_REASON_LABELS[e.reason]);
   }

@@ -21,6 +21,7 @@ interface CounterRow {
   note: number;
   message: number;
   task: number;
+  document: number;
   total: number;
 }
 
@@ -41,7 +42,16 @@ export function reportPipelines(year: number, settings: LedgerSettings) {
   const counters: PipelineStage[] = [
     { $match: { year } },
     {
-      $project: { _id: 0, professionalId: 1, teamId: 1, note: 1, message: 1, task: 1, total: 1 },
+      $project: {
+        _id: 0,
+        professionalId: 1,
+        teamId: 1,
+        note: 1,
+        message: 1,
+        task: 1,
+        document: 1,
+        total: 1,
+      },
     },
   ];
   return { ...historyPipelines(start, end), counters };

@@ -271,6 +271,7 @@ export function canonicalContent(code: string, issuedAt: Date, view: LedgerYearV
         note: e.contributions.note,
         message: e.contributions.message,
         task: e.contributions.task,
+        document: e.contributions.document,
         total: e.contributions.total,
       },
       counts: e.counts,

@@ -16,6 +16,12 @@ export type OutboxMessage =
   | { kind: 'team.thawed'; teamId: string; professionalIds: string[] }
   | { kind: 'task.changed'; teamId: string; taskId: string }
   | { kind: 'task.deleted'; teamId: string; taskId: string }
+  | { kind: 'document.changed'; teamId: string; documentId: string }
+  | { kind: 'document.removed'; teamId: string; documentId: string }
+  /** Filed documents' bytes (GridFS ids): no longer `pending` for the upload sweep. */
+  | { kind: 'document.stored'; fileIds: string[] }
+  /** A removed document's bytes (GridFS ids), deleted after the commit; repeatable. */
+  | { kind: 'document.purge'; fileIds: string[] }
   | { kind: 'invitation.received'; invitationId: string }
   | { kind: 'invitation.closed'; professionalId: string; invitationId: string }
   | {

@@ -35,7 +35,7 @@ function team(
     contributions:
       contributions === null
         ? null
-        : { note: contributions, message: 0, task: 0, total: contributions },
+        : { note: contributions, message: 0, task: 0, document: 0, total: contributions },
   };
 }
 
@@ -304,12 +304,24 @@ describe('computeLedgerYear: contributions, reasons and amounts', () => {
     t.contributions = { note: 3, message: 4, task: 5, total: 12 };
     const u = allYear(2);
     const r = run([t, u]);
-    expect(r.escaps[0]!.contributions).toEqual({ note: 3, message: 4, task: 5, total: 12 });
+    expect(r.escaps[0]!.contributions).toEqual({
+      note: 3,
+      message: 4,
+      task: 5,
+      document: 0,
+      total: 12,
+    });
     expect(r.contributions).toBe(14);
     // A partial counter gets its total from the kinds.
     const p = allYear();
     p.contributions = { message: 2 };
-    expect(run([p]).escaps[0]!.contributions).toEqual({ note: 0, message: 2, task: 0, total: 2 });
+    expect(run([p]).escaps[0]!.contributions).toEqual({
+      note: 0,
+      message: 2,
+      task: 0,
+      document: 0,
+      total: 2,
+    });
   });
 
   it('pays nothing without a counted ESCAP, the base from one, the bonus from five', () => {
@@ -377,7 +389,7 @@ function generate(random: () => number, lo: number, hi: number): LedgerTeamInput
     reference: `G-${seq}`,
     memberships,
     statusEvents,
-    contributions: { note: total, message: 0, task: 0, total },
+    contributions: { note: total, message: 0, task: 0, document: 0, total },
   };
 }
 

@@ -13,7 +13,7 @@ import type { LedgerSettings } from './ledger-settings.js';
  *   status history says when: suspensions for a replaced médecin traitant, a withdrawn consent,
  *   too few members or an ended term, and closure, all end active periods), and, when
  *   `settings.requireContribution` is on (default), they contributed to it that year (a note
- *   edit, a message or a task change: the per-member, per-year counters);
+ *   edit, a message, a task change or a document added: the per-member, per-year counters);
  * - the base amount ("acquiring and using the tool") is due when at least ONE ESCAP counts:
  *   using the tool is read as taking part in an ESCAP under the same rule as the bonus, so a
  *   mere account, or a team that never became active, earns nothing;
@@ -183,7 +183,8 @@ function counts(c: Partial<ContributionCounts> | null | undefined): Contribution
   const note = c?.note ?? 0;
   const message = c?.message ?? 0;
   const task = c?.task ?? 0;
-  return { note, message, task, total: c?.total ?? note + message + task };
+  const document = c?.document ?? 0;
+  return { note, message, task, document, total: c?.total ?? note + message + task + document };
 }
 
 /** The amounts due for a number of counted ESCAPs (see the rule above). */

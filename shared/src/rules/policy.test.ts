@@ -24,6 +24,10 @@ describe('team policy', () => {
     expect(denial(member, 'member.invite')).toBe('forbidden');
     expect(denial(member, 'team.close')).toBe('forbidden');
     expect(denial(member, 'task.delete.any')).toBe('forbidden');
+    expect(denial(member, 'document.add')).toBeNull();
+    expect(denial(member, 'document.remove')).toBeNull();
+    expect(denial(member, 'document.remove.any')).toBe('forbidden');
+    expect(denial(manager, 'document.remove.any')).toBeNull();
     expect(denial(manager, 'member.invite')).toBeNull();
     expect(denial(manager, 'team.close')).toBeNull();
   });

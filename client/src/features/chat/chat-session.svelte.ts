@@ -6,6 +6,7 @@ import {
 import { errorMessage, type Ack } from '../../../../shared/src/errors.js';
 import { ApiError, errorText } from '../../lib/api.js';
 import type { AppSocket } from '../../lib/socket.svelte.js';
+import { runAll, Upload } from '../documents/uploads.svelte.js';
 import { getMessages, getReads } from './api.js';
 import { compareIds, mergeMessages, mergeRead, newClientId } from './timeline.js';
 
@@ -19,7 +20,11 @@ export interface PendingMessage {
   error?: string | undefined;
   /** False when the server refused this text for good (too long, team closed...). */
   retryable: boolean;
+  /** Files sent first, one by one with their progress; the message follows with their ids. */
+  uploads: Upload[];
 }
+
+const uploaded = (p: PendingMessage) => p.uploads.every((u) => u.state === 'done');
 
 /** Now, as the server writes times (a plain value, not reactive state). */
 const nowIso = () => new Date().toISOString();
@@ -36,6 +41,7 @@ const FINAL = new Set([
   'team_closed',
   'read_only',
   'not_found',
+  'attachment_invalid',
 ]);
 
 /**
@@ -159,10 +165,10 @@ export class ChatSession {
     } finally {
       this.#catchingUp = false;
     }
-    for (const p of this.pending) if (p.state === 'sending') this.#emit(p);
+    for (const p of this.pending) if (p.state === 'sending' && uploaded(p)) this.#emit(p);
   }
 
-  send(text: string, mentions: string[]): void {
+  send(text: string, mentions: string[], files: File[] = []): void {
     const p: PendingMessage = {
       clientId: newClientId(),
       text,
@@ -170,19 +176,54 @@ export class ChatSession {
       createdAt: nowIso(),
       state: 'sending',
       retryable: true,
+      uploads: files.map((f) => new Upload(f)),
     };
     this.pending = [...this.pending, p];
-    this.#emit(p);
+    void this.#deliver(p.clientId);
   }
 
   retry(clientId: string): void {
+    if (!this.pending.some((x) => x.clientId === clientId)) return;
+    this.#update(clientId, { state: 'sending', error: undefined });
+    void this.#deliver(clientId);
+  }
+
+  /** A removed document: the messages that attached it say so ("pièce jointe retirée"). */
+  attachmentRemoved(documentId: string): void {
+    this.messages = this.messages.map((m) =>
+      m.attachments.some((a) => a.id === documentId && a.document)
+        ? {
+            ...m,
+            attachments: m.attachments.map((a) =>
+              a.id === documentId ? { id: a.id, document: null } : a,
+            ),
+          }
+        : m,
+    );
+  }
+
+  /** Files first (what is already sent is not sent again), then the message with their ids. */
+  async #deliver(clientId: string): Promise<void> {
     const p = this.pending.find((x) => x.clientId === clientId);
     if (!p) return;
-    this.#update(clientId, { state: 'sending', error: undefined });
-    this.#emit({ ...p, state: 'sending' });
+    if (!uploaded(p)) {
+      await runAll(this.teamId, p.uploads);
+      if (!uploaded(p)) {
+        const failed = p.uploads.filter((u) => u.state === 'failed');
+        this.#update(clientId, {
+          state: 'failed',
+          error: failed[0]?.error ?? 'Un fichier n’a pas pu être envoyé.',
+          retryable: failed.every((u) => u.retryable),
+        });
+        return;
+      }
+    }
+    const current = this.pending.find((x) => x.clientId === clientId);
+    if (current) this.#emit(current);
   }
 
   discard(clientId: string): void {
+    for (const u of this.pending.find((p) => p.clientId === clientId)?.uploads ?? []) u.cancel();
     this.pending = this.pending.filter((p) => p.clientId !== clientId);
   }
 
@@ -212,6 +253,7 @@ export class ChatSession {
       clientId: p.clientId,
       text: p.text,
       mentions: p.mentions,
+      attachments: p.uploads.map((u) => u.document!.id),
     };
     socket
       .timeout(ACK_TIMEOUT_MS)

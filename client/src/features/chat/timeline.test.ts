@@ -25,6 +25,7 @@ function msg(n: number, authorId = 'a'.repeat(24)): MessageView {
     author: author(authorId),
     text: `m${n}`,
     mentions: [],
+    attachments: [],
     createdAt: new Date(2027, 2, 1, 10, n).toISOString(),
   };
 }
