@@ -95,15 +95,21 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
  * is resolved only once its own records are in the database (the access is then answered).
  */
 export class AuditLog {
-  private readonly writes = new GroupCommit<(AuditRecord & { at: Date })[]>(async (batch) => {
-    await this.entries.insertMany(batch.flat());
-    return batch.map(() => undefined);
-  });
+  private readonly writes: GroupCommit<(AuditRecord & { at: Date })[]>;
 
   constructor(
     private readonly entries: Model<AuditEntryDoc>,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    // Commands write audit rows in their transactions too (`insert`): batches take their turn.
+    this.writes = new GroupCommit(
+      async (batch) => {
+        await this.entries.insertMany(batch.flat());
+        return batch.map(() => undefined);
+      },
+      { sharedWith: entries.db },
+    );
+  }
 
   record(...records: AuditRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();

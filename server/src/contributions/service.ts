@@ -27,16 +27,23 @@ export interface ContributionInput {
  * second, not one per message.
  */
 export class Contributions {
-  private readonly writes = new GroupCommit<ContributionInput[]>(async (batch) => {
-    await this.write(this.coalesce(batch.flat()));
-    return batch.map(() => undefined);
-  });
+  private readonly writes: GroupCommit<ContributionInput[]>;
 
   constructor(
     private readonly Counter: Model<ContributionCounterDoc>,
     /** The ledger's time zone: a contribution counts in its calendar year there. */
     readonly timeZone: string,
-  ) {}
+  ) {
+    // Commands count contributions in their transactions too (`recordInScope`): batches take
+    // their turn with them.
+    this.writes = new GroupCommit(
+      async (batch) => {
+        await this.write(this.coalesce(batch.flat()));
+        return batch.map(() => undefined);
+      },
+      { sharedWith: Counter.db },
+    );
+  }
 
   record(
     teamId: Id,

@@ -1,3 +1,6 @@
+import type { Connection } from 'mongoose';
+import { assertOutsideTransaction, detached, exclusive } from './transaction.js';
+
 /**
  * Group commit: items that arrive while a batch is being written go out together in the next
  * batch, so the number of database round trips follows the write latency, not the number of
@@ -11,13 +14,21 @@ export class GroupCommit<T, R = void> {
   private pending: { item: T; resolve(result: R): void; reject(err: unknown): void }[] = [];
   private writing: Promise<void> | undefined;
 
-  constructor(private readonly write: (batch: T[]) => Promise<(R | Error)[]>) {}
+  /**
+   * `opts.sharedWith`: the connection, when transactions also write the collections this
+   * writes; each batch then takes its turn with them where the engine needs it (`exclusive`).
+   */
+  constructor(
+    private readonly write: (batch: T[]) => Promise<(R | Error)[]>,
+    private readonly opts: { sharedWith?: Connection } = {},
+  ) {}
 
   push(item: T): Promise<R> {
+    if (this.opts.sharedWith) assertOutsideTransaction(this.opts.sharedWith);
     const settled = new Promise<R>((resolve, reject) =>
       this.pending.push({ item, resolve, reject }),
     );
-    this.writing ??= this.drain();
+    this.writing ??= detached(() => this.drain());
     return settled;
   }
 
@@ -32,7 +43,9 @@ export class GroupCommit<T, R = void> {
         const batch = this.pending.splice(0);
         let results: (R | Error)[];
         try {
-          results = await this.write(batch.map((b) => b.item));
+          const items = batch.map((b) => b.item);
+          const conn = this.opts.sharedWith;
+          results = await (conn ? exclusive(conn, () => this.write(items)) : this.write(items));
         } catch (err) {
           for (const b of batch) b.reject(err);
           continue;

@@ -1,5 +1,5 @@
 import { Types, type Model } from 'mongoose';
-import type { Session } from '../db/transaction.js';
+import { exclusive, type Session } from '../db/transaction.js';
 import { safeError, type Logger } from '../logger.js';
 import type { MessageOf, OutboxKind, OutboxMessage } from './messages.js';
 import type { OutboxDoc } from './model.js';
@@ -103,11 +103,13 @@ export class Outbox {
       .lean<OutboxDoc[]>();
     for (const entry of due) {
       if (this.closed) return;
-      const claimed = await this.deps.Entry.findOneAndUpdate(
-        { _id: entry._id, leaseUntil: entry.leaseUntil },
-        { $set: { leaseUntil: new Date(now.getTime() + LEASE_MS) }, $inc: { attempts: 1 } },
-        { returnDocument: 'after' },
-      ).lean<OutboxDoc>();
+      const claimed = await exclusive(this.deps.Entry.db, () =>
+        this.deps.Entry.findOneAndUpdate(
+          { _id: entry._id, leaseUntil: entry.leaseUntil },
+          { $set: { leaseUntil: new Date(now.getTime() + LEASE_MS) }, $inc: { attempts: 1 } },
+          { returnDocument: 'after' },
+        ).lean<OutboxDoc>(),
+      );
       if (claimed) await this.deliver(claimed);
     }
   }
@@ -137,6 +139,7 @@ export class Outbox {
     }
     if (failed && entry.attempts < MAX_ATTEMPTS) return;
     if (failed) this.deps.logger.error({ entry: String(entry._id) }, 'outbox entry given up');
-    await this.deps.Entry.deleteOne({ _id: entry._id });
+    // Commands insert entries in their transactions: a plain write takes its turn with them.
+    await exclusive(this.deps.Entry.db, () => this.deps.Entry.deleteOne({ _id: entry._id }));
   }
 }
