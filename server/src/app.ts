@@ -5,6 +5,7 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Connection } from 'mongoose';
 import { LIMITS } from '../../shared/src/limits.js';
+import { accountRoutes } from './accounts/routes.js';
 import { authRoutes } from './auth/routes.js';
 import type { ThrottlePolicy } from './auth/throttle.js';
 import { chatRoutes } from './chat/routes.js';
@@ -127,7 +128,15 @@ export async function createApp({
   api.use(healthRoutes(db, engine));
   api.use(loadSession(s.auth));
   api.use(csrfProtection(config.sessionSecret));
-  api.use(authRoutes({ config, auth: s.auth, onSignOut: (id) => endSessionSockets(io, id) }));
+  api.use(
+    authRoutes({
+      config,
+      auth: s.auth,
+      accounts: s.accounts,
+      onSignOut: (id) => endSessionSockets(io, id),
+    }),
+  );
+  api.use(accountRoutes({ config, accounts: s.accounts, auth: s.auth, io }));
   api.use(professionalRoutes(s.authModels.Professional));
   api.use(teamCollectionRoutes(s.teams, s.teamCommands, s.invitationCommands, config.publicUrl));
   // Everything about one team: the member context is resolved once per request (404 for
@@ -169,7 +178,7 @@ export async function createApp({
       await s.outbox.close();
       await s.registry.closeAll();
       await s.notes.flushActivity().catch(() => undefined);
-      await s.email?.close();
+      await s.mailer.close();
       await closeRedis?.();
       await db.close();
     })());

@@ -139,6 +139,11 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
       'MONGODB_URI: required in production (the embedded database is for trying the app)',
     );
   }
+  if (e.NODE_ENV === 'production' && e.SMTP_URL && !e.PUBLIC_URL) {
+    problems.push(
+      'PUBLIC_URL: required in production when SMTP_URL is set (links in e-mails never take the request host)',
+    );
+  }
   if (e.ELIGIBILITY_THRESHOLD > e.GRID_ITEMS) {
     problems.push('ELIGIBILITY_THRESHOLD: cannot exceed GRID_ITEMS');
   }

@@ -23,6 +23,9 @@ import { DocRegistry } from './notes/registry.js';
 import { NoteService } from './notes/service.js';
 import { NoteStore } from './notes/store.js';
 import { EmailSink } from './notifications/email.js';
+import { LogMailer, NullMailer, SmtpMailer, type Mailer } from './notifications/mailer.js';
+import { registerAccountModels } from './accounts/model.js';
+import { AccountService } from './accounts/service.js';
 import { registerNotificationModel } from './notifications/model.js';
 import { TeamNotices } from './notifications/producers.js';
 import { Notifications } from './notifications/service.js';
@@ -107,11 +110,23 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
     now,
   });
   const notifications = new Notifications({ Notification, Professional, teams, io, logger, now });
-  // E-mail only when an SMTP server is configured: otherwise nothing is sent, nothing fails.
-  const email = config.smtp
-    ? new EmailSink({ ...config.smtp, publicUrl: config.publicUrl }, Professional, logger)
-    : undefined;
-  if (email) notifications.addSink(email);
+  // Notification e-mails only when an SMTP server is configured: otherwise nothing is sent,
+  // nothing fails. Account mails (verification, reset, codes) without SMTP are written to the
+  // log in development only (docs/identity.md, "E-mails").
+  const mailer: Mailer = config.smtp
+    ? new SmtpMailer(config.smtp, logger)
+    : config.env === 'development'
+      ? new LogMailer(logger)
+      : new NullMailer();
+  if (config.smtp) notifications.addSink(new EmailSink(mailer, config.publicUrl, Professional));
+  const accounts = new AccountService({
+    db,
+    auth: authModels,
+    models: registerAccountModels(db),
+    mailer,
+    logger,
+    now,
+  });
   const notices = new TeamNotices({ teams, notifications, now });
   const tasks = new TaskService({ Task, Professional, teams, commands, contributions, io, now });
   const noteStore = new NoteStore(noteModels);
@@ -158,7 +173,8 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
     authModels,
     teamModels,
     outbox,
-    email,
+    mailer,
+    accounts,
     registry,
     auth,
     teams,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wellFormedText } from './text.js';
 import type { ProfessionalRef } from './views.js';
 
 /**
@@ -53,7 +54,7 @@ export const chatSendSchema = z.strictObject({
     .max(CHAT_LIMITS.clientIdMax)
     .regex(/^[\w-]+$/),
   // Bounded well above the limit so that a huge payload is refused before it is counted.
-  text: z.string().max(CHAT_LIMITS.textMax * 4),
+  text: wellFormedText().max(CHAT_LIMITS.textMax * 4),
   mentions: z.array(objectId).max(CHAT_LIMITS.mentionsMax).default([]),
 });
 export type ChatSend = z.output<typeof chatSendSchema>;
