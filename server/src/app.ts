@@ -13,6 +13,7 @@ import { chatSocketFeature } from './chat/socket.js';
 import type { CommandHooks } from './commands/command.js';
 import type { Config } from './config.js';
 import { healthRoutes } from './health/routes.js';
+import { directoryRoutes } from './directory/routes.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { csrfProtection, loadSession, requestContext, requireJsonBody } from './http/middleware.js';
 import './http/types.js';
@@ -148,7 +149,8 @@ export async function createApp({
   team.use(taskRoutes(s.tasks));
   team.use(chatRoutes(s.chat));
   api.use('/teams/:teamId', team);
-  api.use(invitationRoutes(s.invitations, s.invitationCommands));
+  api.use(invitationRoutes(s.invitations, s.invitationCommands, s.addressee));
+  api.use(directoryRoutes(s.directory));
   api.use(notificationRoutes(s.notifications));
   api.use(ledgerRoutes(s.ledger, config.publicUrl));
   api.use((_req, _res, next) => next(notFound()));

@@ -25,6 +25,10 @@ import { NoteStore } from './notes/store.js';
 import { EmailSink } from './notifications/email.js';
 import { LogMailer, NullMailer, SmtpMailer, type Mailer } from './notifications/mailer.js';
 import { registerAccountModels } from './accounts/model.js';
+import { invitationLinkMail } from './accounts/mails.js';
+import { registerDirectoryModels } from './directory/model.js';
+import { Directory, PhysicianCheck } from './directory/service.js';
+import { InvitationAddressee, registerInvitationCodeModel } from './invitations/addressee.js';
 import { AccountService } from './accounts/service.js';
 import { registerNotificationModel } from './notifications/model.js';
 import { TeamNotices } from './notifications/producers.js';
@@ -69,20 +73,49 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
   const Task = registerTaskModel(db);
   const audit = new AuditLog(registerAuditModel(db), now);
   const outbox = new Outbox({ Entry: registerOutboxModel(db), logger, now });
+  const accountModels = registerAccountModels(db);
+  const InvitationCode = registerInvitationCodeModel(db);
+  const directoryModels = registerDirectoryModels(db);
   await ensureIndexes(db);
   const { Professional } = authModels;
 
+  const directory = new Directory({
+    models: directoryModels,
+    Professional,
+    signUpMode: config.directory.signUp,
+  });
+  const physicians = new PhysicianCheck(directory);
   const auth = new AuthService({
     db,
     models: authModels,
     throttle: new LoginThrottle(authModels.LoginAttempt, throttle ?? DEFAULT_THROTTLE),
     sessionTtlMs: config.sessionTtlMs,
+    signUpCheck: directory,
   });
+  // Notification e-mails only when an SMTP server is configured: otherwise nothing is sent,
+  // nothing fails. Account mails (verification, reset, codes) without SMTP are written to the
+  // log in development only (docs/identity.md, "E-mails").
+  const mailer: Mailer = config.smtp
+    ? new SmtpMailer(config.smtp, logger)
+    : config.env === 'development'
+      ? new LogMailer(logger)
+      : new NullMailer();
   const contributions = new Contributions(Counter, config.ledger.timeZone);
   const commands = new CommandRunner({ db, audit, outbox, now, hooks });
   const invitations = new InvitationService({ Invitation, Professional, now });
+  const addressee = new InvitationAddressee({
+    Code: InvitationCode,
+    Invitation,
+    mailer,
+    secret: config.sessionSecret,
+    now,
+  });
   const invitationCommands = new InvitationCommands({
     models: teamModels,
+    addressee,
+    physicians,
+    mailLink: (email, invitedBy, link) =>
+      mailer.send('invitation.link', invitationLinkMail(email, invitedBy, link)),
     Invitation,
     Professional,
     commands,
@@ -96,6 +129,7 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
     commands,
     invitations,
     invitationCommands,
+    physicians,
     eligibility: config.eligibility,
   });
   const teams = new TeamService({
@@ -110,19 +144,11 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
     now,
   });
   const notifications = new Notifications({ Notification, Professional, teams, io, logger, now });
-  // Notification e-mails only when an SMTP server is configured: otherwise nothing is sent,
-  // nothing fails. Account mails (verification, reset, codes) without SMTP are written to the
-  // log in development only (docs/identity.md, "E-mails").
-  const mailer: Mailer = config.smtp
-    ? new SmtpMailer(config.smtp, logger)
-    : config.env === 'development'
-      ? new LogMailer(logger)
-      : new NullMailer();
   if (config.smtp) notifications.addSink(new EmailSink(mailer, config.publicUrl, Professional));
   const accounts = new AccountService({
     db,
     auth: authModels,
-    models: registerAccountModels(db),
+    models: accountModels,
     mailer,
     logger,
     now,
@@ -175,6 +201,9 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
     outbox,
     mailer,
     accounts,
+    addressee,
+    directory,
+    directoryModels,
     registry,
     auth,
     teams,
