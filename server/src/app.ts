@@ -24,6 +24,7 @@ import { noteRoutes } from './notes/routes.js';
 import { noteSocketFeature } from './notes/socket.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { professionalRoutes } from './professionals/routes.js';
+import { pscRoutes } from './psc/routes.js';
 import {
   createSocketServer,
   endSessionSockets,
@@ -138,6 +139,7 @@ export async function createApp({
     }),
   );
   api.use(accountRoutes({ config, accounts: s.accounts, auth: s.auth, io }));
+  api.use(pscRoutes({ config, psc: s.psc, accounts: s.accounts }));
   api.use(professionalRoutes(s.authModels.Professional));
   api.use(teamCollectionRoutes(s.teams, s.teamCommands, s.invitationCommands, config.publicUrl));
   // Everything about one team: the member context is resolved once per request (404 for

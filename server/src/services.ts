@@ -27,6 +27,8 @@ import { LogMailer, NullMailer, SmtpMailer, type Mailer } from './notifications/
 import { registerAccountModels } from './accounts/model.js';
 import { invitationLinkMail } from './accounts/mails.js';
 import { registerDirectoryModels } from './directory/model.js';
+import { registerPscModels } from './psc/model.js';
+import { ProSanteConnect } from './psc/service.js';
 import { Directory, PhysicianCheck } from './directory/service.js';
 import { InvitationAddressee, registerInvitationCodeModel } from './invitations/addressee.js';
 import { AccountService } from './accounts/service.js';
@@ -76,6 +78,7 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
   const accountModels = registerAccountModels(db);
   const InvitationCode = registerInvitationCodeModel(db);
   const directoryModels = registerDirectoryModels(db);
+  const pscModels = registerPscModels(db);
   await ensureIndexes(db);
   const { Professional } = authModels;
 
@@ -145,6 +148,18 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
   });
   const notifications = new Notifications({ Notification, Professional, teams, io, logger, now });
   if (config.smtp) notifications.addSink(new EmailSink(mailer, config.publicUrl, Professional));
+  const psc = config.psc
+    ? new ProSanteConnect({
+        settings: config.psc,
+        allowHttp: config.env !== 'production',
+        db,
+        models: pscModels,
+        auth: authModels,
+        authService: auth,
+        logger,
+        now,
+      })
+    : undefined;
   const accounts = new AccountService({
     db,
     auth: authModels,
@@ -202,6 +217,7 @@ export async function buildServices({ config, db, logger, io, now, throttle, hoo
     mailer,
     accounts,
     addressee,
+    psc,
     directory,
     directoryModels,
     registry,

@@ -170,14 +170,19 @@ export class Directory implements SignUpCheck {
 /**
  * Who may be médecin traitant: a médecin by profession and, when a directory is loaded, one
  * the directory lists as a médecin (an account whose profession was typed at sign-up proves
- * nothing by itself).
+ * nothing by itself), or one whose profession Pro Santé Connect gave.
  */
 export class PhysicianCheck {
   constructor(private readonly directory: Pick<Directory, 'listsAsPhysician'>) {}
 
-  async assert(p: { profession: string; rpps: string }, field?: string): Promise<void> {
+  async assert(
+    p: { profession: string; rpps: string; rppsCheck?: string | null },
+    field?: string,
+  ): Promise<void> {
     const options = field ? { field } : {};
     if (p.profession !== 'medecin') throw new AppError('not_a_physician', options);
+    // Pro Santé Connect's profession comes from the RPPS itself, fresher than any extract.
+    if (p.rppsCheck === 'psc') return;
     if (!(await this.directory.listsAsPhysician(p.rpps)))
       throw new AppError('not_a_listed_physician', options);
   }
