@@ -127,7 +127,13 @@ export interface Config {
   directory: { signUp: 'refuse' | 'flag'; synthetic: boolean; file: string | undefined };
   /** undefined: Pro Santé Connect is off. */
   psc:
-    | { issuer: string; clientId: string; clientSecret: string | undefined; scopes: string; acrValues: string }
+    | {
+        issuer: string;
+        clientId: string;
+        clientSecret: string | undefined;
+        scopes: string;
+        acrValues: string;
+      }
     | undefined;
 }
 
@@ -166,7 +172,9 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
     problems.push('PSC_ISSUER, PSC_CLIENT_ID: Pro Santé Connect needs both (or neither)');
   }
   if (e.NODE_ENV === 'production' && e.PSC_ISSUER && !e.PUBLIC_URL) {
-    problems.push('PUBLIC_URL: required in production with Pro Santé Connect (its redirect address)');
+    problems.push(
+      'PUBLIC_URL: required in production with Pro Santé Connect (its redirect address)',
+    );
   }
   if (e.NODE_ENV === 'production' && e.PSC_ISSUER?.startsWith('http:')) {
     problems.push('PSC_ISSUER: must be https in production');

@@ -112,7 +112,8 @@ export async function startOidcProvider(): Promise<TestOidcProvider> {
         features: { devInteractions: { enabled: true } },
       });
       // The library warns that its development keys and interactions are not for production.
-      handler = provider.callback();
+      const callback = provider.callback();
+      handler = (req, res) => void callback(req, res);
     },
     async authorize(authorizationUrl, login) {
       const jar = new Map<string, string>();

@@ -99,7 +99,8 @@ export class InvitationCommands {
     const { models, Invitation } = this.deps;
     const { session, now } = scope;
     if ('professional' in invitee) {
-      if (opts.asMedecinTraitant) await this.deps.physicians.assert(invitee.professional, 'invitee');
+      if (opts.asMedecinTraitant)
+        await this.deps.physicians.assert(invitee.professional, 'invitee');
       if (await isCurrentMember(models, team._id, invitee.professional._id, session)) {
         throw new AppError('already_member', { field: 'invitee' });
       }

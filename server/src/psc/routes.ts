@@ -7,7 +7,7 @@ import { mailLinkBase } from '../accounts/routes.js';
 import type { AccountService } from '../accounts/service.js';
 import type { AuthSession } from '../auth/service.js';
 import type { Config } from '../config.js';
-import { SESSION_COOKIE, clearCookie, cookieOptions, parseCookies } from '../http/cookies.js';
+import { SESSION_COOKIE, cookieOptions, parseCookies } from '../http/cookies.js';
 import { AppError } from '../http/errors.js';
 import { issueCsrfCookie } from '../http/middleware.js';
 import { parse } from '../http/validate.js';
