@@ -5,6 +5,8 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import { Agent } from '../helpers/http.js';
 import { createTeam, expectError, expectStatus, signUpPro } from '../teamFactories.js';
 
+const readCsv = (text: string): string[][] => parse(text, { delimiter: ';' });
+
 describe('text at the boundary (the issue, end to end)', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -21,7 +23,7 @@ describe('text at the boundary (the issue, end to end)', () => {
     const { team } = await createTeam(doctor);
     const res = await doctor.agent.get<string>(`/api/teams/${team.id}/audit/export`);
     expect(res.status).toBe(200);
-    const rows = parse<string[]>(String(res.body).replace(/^\uFEFF/, ''), { delimiter: ';' });
+    const rows = readCsv(String(res.body).replace(/^\uFEFF/, ''));
     const names = rows.slice(1).map((r) => r[1]!);
     expect(names).toContain(`'=HYPERLINK("http://evil") Roux`);
     for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
