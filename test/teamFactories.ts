@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
 import { afterEach, expect } from 'vitest';
 import type { Profession } from '../shared/src/professions.js';
 import type { Professional, SignUpInput } from '../shared/src/schemas/auth.js';
@@ -84,6 +85,17 @@ export async function signUpPro(t: TestApp, overrides: Partial<SignUpInput> = {}
   const agent = new Agent(t.baseUrl);
   const { input, professional } = await signUpAs(agent, overrides);
   return { agent, id: professional.id, input, professional: professional as Professional };
+}
+
+/**
+ * Marks the professional's address as verified, as opening the mailed link would (tests of
+ * what a verified account may do; the link itself is tested in accounts.test.ts).
+ */
+export async function markEmailVerified(t: TestApp, pro: Pro): Promise<Pro> {
+  await t.db
+    .collection('professionals')
+    .updateOne({ _id: new Types.ObjectId(pro.id) }, { $set: { emailVerifiedAt: new Date() } });
+  return { ...pro, professional: { ...pro.professional, emailVerified: true } };
 }
 
 /** Signs up one professional per profession given, in order. */

@@ -5,6 +5,7 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Connection } from 'mongoose';
 import { LIMITS } from '../../shared/src/limits.js';
+import { accountRoutes } from './accounts/routes.js';
 import { authRoutes } from './auth/routes.js';
 import type { ThrottlePolicy } from './auth/throttle.js';
 import { chatRoutes } from './chat/routes.js';
@@ -13,6 +14,7 @@ import { documentRoutes, UPLOAD_PATH } from './documents/routes.js';
 import type { CommandHooks } from './commands/command.js';
 import type { Config } from './config.js';
 import { healthRoutes } from './health/routes.js';
+import { directoryRoutes } from './directory/routes.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { csrfProtection, loadSession, requestContext, requireJsonBody } from './http/middleware.js';
 import './http/types.js';
@@ -23,6 +25,7 @@ import { noteRoutes } from './notes/routes.js';
 import { noteSocketFeature } from './notes/socket.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { professionalRoutes } from './professionals/routes.js';
+import { pscRoutes } from './psc/routes.js';
 import {
   createSocketServer,
   endSessionSockets,
@@ -149,7 +152,16 @@ export async function createApp({
   api.use(healthRoutes(db, engine, link));
   api.use(loadSession(s.auth));
   api.use(csrfProtection(config.sessionSecret));
-  api.use(authRoutes({ config, auth: s.auth, onSignOut: (id) => endSessionSockets(io, id) }));
+  api.use(
+    authRoutes({
+      config,
+      auth: s.auth,
+      accounts: s.accounts,
+      onSignOut: (id) => endSessionSockets(io, id),
+    }),
+  );
+  api.use(accountRoutes({ config, accounts: s.accounts, auth: s.auth, io }));
+  api.use(pscRoutes({ config, psc: s.psc, accounts: s.accounts }));
   api.use(professionalRoutes(s.authModels.Professional));
   api.use(teamCollectionRoutes(s.teams, s.teamCommands, s.invitationCommands, config.publicUrl));
   // Everything about one team: the member context is resolved once per request (404 for
@@ -162,7 +174,8 @@ export async function createApp({
   team.use(chatRoutes(s.chat));
   team.use(documentRoutes(s.documents, config.documents.maxBytes));
   api.use('/teams/:teamId', team);
-  api.use(invitationRoutes(s.invitations, s.invitationCommands));
+  api.use(invitationRoutes(s.invitations, s.invitationCommands, s.addressee));
+  api.use(directoryRoutes(s.directory));
   api.use(notificationRoutes(s.notifications));
   api.use(ledgerRoutes(s.ledger, config.publicUrl));
   api.use((_req, _res, next) => next(notFound()));
@@ -194,7 +207,7 @@ export async function createApp({
       await s.outbox.close();
       await s.registry.closeAll();
       await s.notes.flushActivity().catch(() => undefined);
-      await s.email?.close();
+      await s.mailer.close();
       watch?.stop();
       await bus.close();
       await link?.close();

@@ -99,4 +99,49 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ DOCUMENT_TYPES: 'text/html' })).toThrow(/DOCUMENT_TYPES/);
     expect(() => parseConfig({ CLAMAV_URL: 'http://clamav:3310' })).toThrow(/CLAMAV_URL/);
   });
+
+  it('Pro Santé Connect: off when unset, both issuer and client id or neither, https and PUBLIC_URL in production', () => {
+    expect(parseConfig({}).psc).toBeUndefined();
+    expect(
+      parseConfig({
+        PSC_ISSUER: 'https://auth.esw.esante.gouv.fr/auth/realms/esante-wallet',
+        PSC_CLIENT_ID: 'escap',
+      }).psc,
+    ).toMatchObject({ clientId: 'escap', scopes: 'openid scope_all', acrValues: 'eidas1' });
+    expect(() => parseConfig({ PSC_ISSUER: 'https://psc.example' })).toThrow(/PSC_CLIENT_ID/);
+    const production = {
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'x'.repeat(32),
+      MONGODB_URI: 'mongodb://db:27017/escap',
+    };
+    expect(() =>
+      parseConfig({ ...production, PSC_ISSUER: 'http://psc.example', PSC_CLIENT_ID: 'escap' }),
+    ).toThrow(/PUBLIC_URL[\s\S]*PSC_ISSUER: must be https/);
+  });
+
+  it('e-mail links never take the request host in production: PUBLIC_URL is required with SMTP', () => {
+    const production = {
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'x'.repeat(32),
+      MONGODB_URI: 'mongodb://db:27017/escap',
+    };
+    expect(() => parseConfig({ ...production, SMTP_URL: 'smtp://mail:25' })).toThrow(/PUBLIC_URL/);
+    expect(
+      parseConfig({ ...production, SMTP_URL: 'smtp://mail:25', PUBLIC_URL: 'https://escap.fr' })
+        .publicUrl,
+    ).toBe('https://escap.fr');
+  });
+
+  it('the directory: refuse by default, the fictitious extract with the embedded database only', () => {
+    expect(parseConfig({}).directory).toEqual({
+      signUp: 'refuse',
+      synthetic: true,
+      file: undefined,
+    });
+    expect(parseConfig({ MONGODB_URI: 'mongodb://db:27017/escap' }).directory.synthetic).toBe(
+      false,
+    );
+    expect(parseConfig({ DIRECTORY_SIGNUP: 'flag' }).directory.signUp).toBe('flag');
+    expect(() => parseConfig({ DIRECTORY_SIGNUP: 'maybe' })).toThrow(/DIRECTORY_SIGNUP/);
+  });
 });

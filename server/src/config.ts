@@ -76,6 +76,19 @@ const envSchema = z.object({
   LEDGER_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
   LEDGER_BASE_EUR: z.coerce.number().min(0).max(100_000).default(100),
   LEDGER_BONUS_EUR: z.coerce.number().min(0).max(100_000).default(100),
+  /** Sign-up when the national directory does not confirm an identity: refuse, or flag "non vérifié". */
+  DIRECTORY_SIGNUP: z.enum(['refuse', 'flag']).default('refuse'),
+  /** Load the fictitious directory extract at start-up (on with the embedded database only). */
+  DIRECTORY_SYNTHETIC: bool.optional(),
+  /** A PS_LibreAcces_Personne_activite file imported at start-up, in the background. */
+  DIRECTORY_FILE: z.string().min(1).optional(),
+  /** Pro Santé Connect (OpenID Connect): off unless issuer and client id are set. */
+  PSC_ISSUER: z.url().optional(),
+  PSC_CLIENT_ID: z.string().min(1).optional(),
+  PSC_CLIENT_SECRET: z.string().min(1).optional(),
+  PSC_SCOPES: z.string().min(1).default('openid scope_all'),
+  /** Authentication level asked of Pro Santé Connect (`eidas1`); empty asks none. */
+  PSC_ACR_VALUES: z.string().default('eidas1'),
   /** E-mail notifications: sent only when an SMTP server is configured. */
   SMTP_URL: z.url().optional(),
   SMTP_FROM: z.string().min(3).default('ESCAP <no-reply@escap.local>'),
@@ -152,6 +165,17 @@ export interface Config {
     /** undefined: uploads are not scanned. */
     clamav: { host: string; port: number } | undefined;
   };
+  directory: { signUp: 'refuse' | 'flag'; synthetic: boolean; file: string | undefined };
+  /** undefined: Pro Santé Connect is off. */
+  psc:
+    | {
+        issuer: string;
+        clientId: string;
+        clientSecret: string | undefined;
+        scopes: string;
+        acrValues: string;
+      }
+    | undefined;
 }
 
 export class ConfigError extends Error {
@@ -179,6 +203,22 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
     problems.push(
       'MONGODB_URI: required in production (the embedded database is for trying the app)',
     );
+  }
+  if (e.NODE_ENV === 'production' && e.SMTP_URL && !e.PUBLIC_URL) {
+    problems.push(
+      'PUBLIC_URL: required in production when SMTP_URL is set (links in e-mails never take the request host)',
+    );
+  }
+  if (Boolean(e.PSC_ISSUER) !== Boolean(e.PSC_CLIENT_ID)) {
+    problems.push('PSC_ISSUER, PSC_CLIENT_ID: Pro Santé Connect needs both (or neither)');
+  }
+  if (e.NODE_ENV === 'production' && e.PSC_ISSUER && !e.PUBLIC_URL) {
+    problems.push(
+      'PUBLIC_URL: required in production with Pro Santé Connect (its redirect address)',
+    );
+  }
+  if (e.NODE_ENV === 'production' && e.PSC_ISSUER?.startsWith('http:')) {
+    problems.push('PSC_ISSUER: must be https in production');
   }
   if (e.ELIGIBILITY_THRESHOLD > e.GRID_ITEMS) {
     problems.push('ELIGIBILITY_THRESHOLD: cannot exceed GRID_ITEMS');
@@ -227,6 +267,21 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
       types: [...new Set(e.DOCUMENT_TYPES)],
       clamav: e.CLAMAV_URL ? clamavAddress(e.CLAMAV_URL) : undefined,
     },
+    directory: {
+      signUp: e.DIRECTORY_SIGNUP,
+      synthetic: e.DIRECTORY_SYNTHETIC ?? !e.MONGODB_URI,
+      file: e.DIRECTORY_FILE ? path.resolve(cwd, e.DIRECTORY_FILE) : undefined,
+    },
+    psc:
+      e.PSC_ISSUER && e.PSC_CLIENT_ID
+        ? {
+            issuer: e.PSC_ISSUER,
+            clientId: e.PSC_CLIENT_ID,
+            clientSecret: e.PSC_CLIENT_SECRET,
+            scopes: e.PSC_SCOPES,
+            acrValues: e.PSC_ACR_VALUES,
+          }
+        : undefined,
   };
 }
 

@@ -5,6 +5,7 @@ import { openConnection } from './db/connection.js';
 import { describeEngine } from './db/engine.js';
 import { startDatabase } from './db/embedded.js';
 import { seedDemo } from './demo/seed.js';
+import { loadDirectoryAtStart } from './directory/startup.js';
 import { createLogger } from './logger.js';
 
 /** The entry point: the only place that reads the environment, listens and handles signals. */
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
   logger.info(describeEngine(db), 'database engine');
 
   const app = await createApp({ config, db, logger, engine: database.engine });
+  // The directory first: the demo accounts are checked against it like any sign-up.
+  await loadDirectoryAtStart(app.services.directoryModels, config.directory, logger);
   if (config.demoData) await seedDemo(db, app.services, logger);
 
   app.httpServer.listen(config.port, config.host, () => {

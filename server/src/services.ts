@@ -30,6 +30,15 @@ import { NotePresence } from './notes/presence.js';
 import { NoteSync } from './notes/sync.js';
 import type { RedisLink } from './realtime/redis.js';
 import { EmailSink } from './notifications/email.js';
+import { LogMailer, NullMailer, SmtpMailer, type Mailer } from './notifications/mailer.js';
+import { registerAccountModels } from './accounts/model.js';
+import { invitationLinkMail } from './accounts/mails.js';
+import { registerDirectoryModels } from './directory/model.js';
+import { registerPscModels } from './psc/model.js';
+import { ProSanteConnect } from './psc/service.js';
+import { Directory, PhysicianCheck } from './directory/service.js';
+import { InvitationAddressee, registerInvitationCodeModel } from './invitations/addressee.js';
+import { AccountService } from './accounts/service.js';
 import { registerNotificationModel } from './notifications/model.js';
 import { TeamNotices } from './notifications/producers.js';
 import { Notifications } from './notifications/service.js';
@@ -88,10 +97,20 @@ export async function buildServices({
   const files = new FileStore(db);
   const audit = new AuditLog(registerAuditModel(db), now);
   const outbox = new Outbox({ Entry: registerOutboxModel(db), logger, now });
+  const accountModels = registerAccountModels(db);
+  const InvitationCode = registerInvitationCodeModel(db);
+  const directoryModels = registerDirectoryModels(db);
+  const pscModels = registerPscModels(db);
   await ensureIndexes(db);
   await files.ensureIndexes();
   const { Professional } = authModels;
 
+  const directory = new Directory({
+    models: directoryModels,
+    Professional,
+    signUpMode: config.directory.signUp,
+  });
+  const physicians = new PhysicianCheck(directory);
   const auth = new AuthService({
     db,
     models: authModels,
@@ -100,12 +119,32 @@ export async function buildServices({
     ),
     sessionTtlMs: config.sessionTtlMs,
     now: () => now().getTime(),
+    signUpCheck: directory,
   });
+  // Notification e-mails only when an SMTP server is configured: otherwise nothing is sent,
+  // nothing fails. Account mails (verification, reset, codes) without SMTP are written to the
+  // log in development only (docs/identity.md, "E-mails").
+  const mailer: Mailer = config.smtp
+    ? new SmtpMailer(config.smtp, logger)
+    : config.env === 'development'
+      ? new LogMailer(logger)
+      : new NullMailer();
   const contributions = new Contributions(Counter, config.ledger.timeZone);
   const commands = new CommandRunner({ db, audit, outbox, now, hooks });
   const invitations = new InvitationService({ Invitation, Professional, now });
+  const addressee = new InvitationAddressee({
+    Code: InvitationCode,
+    Invitation,
+    mailer,
+    secret: config.sessionSecret,
+    now,
+  });
   const invitationCommands = new InvitationCommands({
     models: teamModels,
+    addressee,
+    physicians,
+    mailLink: (email, invitedBy, link) =>
+      mailer.send('invitation.link', invitationLinkMail(email, invitedBy, link)),
     Invitation,
     Professional,
     commands,
@@ -119,6 +158,7 @@ export async function buildServices({
     commands,
     invitations,
     invitationCommands,
+    physicians,
     eligibility: config.eligibility,
   });
   const teams = new TeamService({
@@ -133,11 +173,27 @@ export async function buildServices({
     now,
   });
   const notifications = new Notifications({ Notification, Professional, teams, io, logger, now });
-  // E-mail only when an SMTP server is configured: otherwise nothing is sent, nothing fails.
-  const email = config.smtp
-    ? new EmailSink({ ...config.smtp, publicUrl: config.publicUrl }, Professional, logger)
+  if (config.smtp) notifications.addSink(new EmailSink(mailer, config.publicUrl, Professional));
+  const psc = config.psc
+    ? new ProSanteConnect({
+        settings: config.psc,
+        allowHttp: config.env !== 'production',
+        db,
+        models: pscModels,
+        auth: authModels,
+        authService: auth,
+        logger,
+        now,
+      })
     : undefined;
-  if (email) notifications.addSink(email);
+  const accounts = new AccountService({
+    db,
+    auth: authModels,
+    models: accountModels,
+    mailer,
+    logger,
+    now,
+  });
   const notices = new TeamNotices({ teams, notifications, now });
   const tasks = new TaskService({ Task, Professional, teams, commands, contributions, io, now });
   const noteStore = new NoteStore(noteModels);
@@ -204,7 +260,12 @@ export async function buildServices({
     authModels,
     teamModels,
     outbox,
-    email,
+    mailer,
+    accounts,
+    addressee,
+    psc,
+    directory,
+    directoryModels,
     registry,
     presence,
     noteSync,

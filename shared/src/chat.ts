@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { attachmentIdsSchema, type MessageAttachment } from './documents.js';
+import { wellFormedText } from './text.js';
 import type { ProfessionalRef } from './views.js';
 
 /**
@@ -60,7 +61,7 @@ export const chatSendSchema = z.strictObject({
     .max(CHAT_LIMITS.clientIdMax)
     .regex(/^[\w-]+$/),
   // Bounded well above the limit so that a huge payload is refused before it is counted.
-  text: z.string().max(CHAT_LIMITS.textMax * 4),
+  text: wellFormedText().max(CHAT_LIMITS.textMax * 4),
   mentions: z.array(objectId).max(CHAT_LIMITS.mentionsMax).default([]),
   /** Documents of the team, uploaded first (`POST /api/teams/:id/documents`). */
   attachments: attachmentIdsSchema.default([]),

@@ -21,6 +21,45 @@ export const ERRORS = {
   },
   rpps_taken: { status: 409, message: 'Un compte existe déjà avec ce numéro RPPS.' },
   email_taken: { status: 409, message: 'Un compte existe déjà avec cette adresse e-mail.' },
+  weak_password: { status: 400, message: 'Ce mot de passe est trop facile à deviner.' },
+  token_invalid: {
+    status: 410,
+    message: 'Ce lien n’est plus valable : il a déjà servi ou a expiré. Demandez-en un nouveau.',
+  },
+  rpps_not_in_directory: {
+    status: 422,
+    message: 'Ce numéro RPPS ne figure pas dans l’annuaire santé.',
+  },
+  directory_mismatch: {
+    status: 422,
+    message:
+      'Le nom, le prénom ou la profession ne correspondent pas à ceux que l’annuaire santé indique pour ce numéro RPPS.',
+  },
+  not_a_listed_physician: {
+    status: 400,
+    message: 'L’annuaire santé ne recense pas ce professionnel comme médecin.',
+  },
+  invitation_code_required: {
+    status: 403,
+    message:
+      'Cette invitation a été adressée à une autre adresse e-mail que celle de votre compte : saisissez le code envoyé à cette adresse.',
+  },
+  invitation_code_invalid: {
+    status: 403,
+    message: 'Ce code n’est pas le bon, ou il a expiré. Demandez un nouveau code.',
+  },
+  psc_unavailable: {
+    status: 503,
+    message: 'Pro Santé Connect est momentanément indisponible. Réessayez plus tard.',
+  },
+  psc_failed: {
+    status: 400,
+    message: 'La connexion avec Pro Santé Connect n’a pas abouti. Veuillez recommencer.',
+  },
+  psc_profession_unsupported: {
+    status: 403,
+    message: 'Votre profession, d’après Pro Santé Connect, ne fait pas partie de celles des ESCAP.',
+  },
   not_found: { status: 404, message: 'Ressource introuvable.' },
   forbidden: {
     status: 403,

@@ -12,6 +12,8 @@ export interface ProfessionalRef {
   firstName: string;
   lastName: string;
   profession: Profession;
+  /** The directory did not confirm their identity at sign-up: shown "non vérifié". */
+  unverified?: boolean;
 }
 
 export interface MemberView {

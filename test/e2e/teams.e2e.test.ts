@@ -1,8 +1,9 @@
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { SignUpInput } from '../../shared/src/schemas/auth.js';
 import { buildSignUp } from '../factories.js';
 import { browserSuite, expectNoHorizontalScroll, screenshotsIn } from '../helpers/e2e.js';
+import { startMailbox, type Mailbox } from '../helpers/mailbox.js';
 
 const SCREENSHOTS = 'test-results/teams';
 
@@ -83,7 +84,12 @@ async function acceptFromInbox(page: Page, from: SignUpInput): Promise<void> {
 const screenshot = screenshotsIn(SCREENSHOTS);
 
 describe('ESCAP care teams in the browser', () => {
-  const suite = browserSuite(SCREENSHOTS);
+  let mailbox: Mailbox | undefined;
+  const suite = browserSuite(SCREENSHOTS, async () => {
+    mailbox = await startMailbox();
+    return { env: { SMTP_URL: mailbox.url } };
+  });
+  afterAll(() => mailbox?.close());
 
   it('creates a team, invites two professionals who accept live, and it turns active live', async () => {
     const [doctorPage, nursePage, pharmacistPage, outsiderPage] = await Promise.all([
@@ -187,8 +193,17 @@ describe('ESCAP care teams in the browser', () => {
     await guestPage.getByLabel('Mot de passe').fill(guest.password);
     await guestPage.getByRole('button', { name: 'Créer mon compte' }).click();
 
-    // Back on the invitation, signed in: one click joins the team.
+    // Back on the invitation, signed in. The address is not confirmed yet, so the link alone
+    // is not enough: a code sent to the invited address proves it is theirs.
     await guestPage.waitForURL('**/invitation/*');
+    await guestPage.getByRole('button', { name: 'Rejoindre l’équipe' }).click();
+    await guestPage.getByRole('button', { name: 'Recevoir un code' }).click();
+    await guestPage.getByText('Le code a été envoyé.').waitFor();
+    const codeMail = await mailbox!.next('sage-femme@exemple.fr', /votre code/);
+    const code = /^\s+(\d{6})$/m.exec(codeMail.text)![1]!;
+    await expectNoHorizontalScroll(guestPage);
+    await screenshot(guestPage, '07b-invitation-code');
+    await guestPage.getByLabel('Code reçu par e-mail').fill(code);
     await guestPage.getByRole('button', { name: 'Rejoindre l’équipe' }).click();
     await guestPage.getByRole('heading', { name: 'Dupont Marie Louise' }).waitFor();
     await doctorPage.getByRole('heading', { name: 'Membres (2)' }).waitFor();

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createTeam, inviteAndAccept, signUpPro, type Pro } from '../teamFactories.js';
-import { startTestApp, type TestApp } from './app.js';
+import { startTestApp, type TestApp, type TestAppOptions } from './app.js';
 import { launchBrowser, type TestBrowser } from './browser.js';
 
 /**
@@ -10,14 +10,22 @@ import { launchBrowser, type TestBrowser } from './browser.js';
  * once for the file (and the screenshot folder), closed after it. Read `app` and `browser`
  * inside tests: they exist once `beforeAll` has run.
  */
-export function browserSuite(screenshots?: string): {
+export function browserSuite(
+  screenshots?: string,
+  /** More settings of the app (a mailbox's SMTP_URL…), made before it starts. */
+  options?: () => TestAppOptions | Promise<TestAppOptions>,
+): {
   readonly app: TestApp;
   readonly browser: TestBrowser;
 } {
   let app: TestApp | undefined;
   let browser: TestBrowser | undefined;
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startTestApp({ withClient: true }), launchBrowser()]);
+    const extra = (await options?.()) ?? {};
+    [app, browser] = await Promise.all([
+      startTestApp({ ...extra, withClient: true }),
+      launchBrowser(),
+    ]);
     if (screenshots) await mkdir(screenshots, { recursive: true });
   });
   afterAll(async () => {

@@ -27,7 +27,13 @@ export class Agent {
     method: string,
     path: string,
     body?: unknown,
-    opts: { csrf?: boolean; headers?: Record<string, string>; raw?: string } = {},
+    opts: {
+      csrf?: boolean;
+      headers?: Record<string, string>;
+      raw?: string;
+      /** `manual`: answer a redirect itself (its Location and cookies), as a browser sees it. */
+      redirect?: 'follow' | 'manual';
+    } = {},
   ): Promise<HttpResult<T>> {
     const headers: Record<string, string> = { ...this.extraHeaders, ...opts.headers };
     if (this.cookies.size > 0) headers.cookie = this.cookieHeader();
@@ -39,7 +45,12 @@ export class Agent {
     else if (body !== undefined) payload = JSON.stringify(body);
     if (payload !== undefined && !headers['content-type'])
       headers['content-type'] = 'application/json';
-    const res = await fetch(this.baseUrl + path, { method, headers, body: payload });
+    const res = await fetch(path.startsWith('http') ? path : this.baseUrl + path, {
+      method,
+      headers,
+      body: payload,
+      redirect: opts.redirect ?? 'follow',
+    });
     for (const line of res.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(';');
       const eq = pair!.indexOf('=');

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/src/logger.js';
 import { DEMO_PASSWORD, DEMO_PROFESSIONALS, seedDemo } from '../../server/src/demo/seed.js';
+import { loadDirectoryAtStart } from '../../server/src/directory/startup.js';
+import { buildSignUp } from '../factories.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { Agent } from '../helpers/http.js';
 
@@ -49,5 +51,34 @@ describe('demo data (npm start with the embedded database)', () => {
     }>('/api/ledger/report');
     expect(report.status).toBe(200);
     expect(report.body.rows.find((r) => r.professional.rpps === '10000000001')?.counted).toBe(1);
+  });
+});
+
+describe('the fictitious directory of npm start', () => {
+  it('is loaded before the demo accounts, which it confirms; a real sign-up must match it', async () => {
+    const app = await startTestApp();
+    try {
+      const logger = createLogger('silent', false);
+      const { directoryModels } = app.app.services;
+      await loadDirectoryAtStart(directoryModels, { synthetic: true, file: undefined }, logger);
+      const status = await app.app.services.directory.status();
+      expect(status).toMatchObject({ loaded: true, synthetic: true });
+      await seedDemo(app.db, app.app.services, logger);
+      const rows = await app.db.collection('professionals').find({ demo: true }).toArray();
+      expect(rows.map((r) => r.rppsCheck as string)).toEqual(
+        DEMO_PROFESSIONALS.map(() => 'directory'),
+      );
+      // The demo team has Claire Martin as médecin traitant: the directory lists her as one.
+      expect(await app.db.collection('teams').countDocuments()).toBe(1);
+      // A second start: the fictitious extract is re-imported (an update), nothing seeded twice.
+      await loadDirectoryAtStart(directoryModels, { synthetic: true, file: undefined }, logger);
+      await seedDemo(app.db, app.app.services, logger);
+      expect(await app.db.collection('teams').countDocuments()).toBe(1);
+      const agent = await new Agent(app.baseUrl).init();
+      const refused = await agent.post('/api/auth/signup', buildSignUp({ rpps: '12345678901' }));
+      expect(refused.status).toBe(422);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -16,6 +16,7 @@ import {
   getTeam,
   invite,
   inviteAndAccept,
+  markEmailVerified,
   signUpPro,
   signUpPros,
   tokenOf,
@@ -304,7 +305,10 @@ describe('e-mail links', () => {
       'unauthenticated',
     );
 
-    const kine = await signUpPro(t, { profession: 'masseur_kinesitherapeute', email });
+    const kine = await markEmailVerified(
+      t,
+      await signUpPro(t, { profession: 'masseur_kinesitherapeute', email }),
+    );
     const claim = await kine.agent.post<{ teamId: string }>('/api/invitations/claim', { token });
     expect(expectStatus(claim, 200)).toEqual({ teamId: team.id });
     const after = await getTeam(kine, team.id);

@@ -23,6 +23,7 @@ import {
   getSettings,
   getTeam,
   inviteAndAccept,
+  markEmailVerified,
   signUpPro,
   signUpPros,
   tokenOf,
@@ -231,7 +232,8 @@ describe('creating a team', () => {
       invitedBy: refOf(nurse),
     });
 
-    const doctor = await signUpPro(t, { profession: 'medecin', email });
+    // The invited address, verified: the link is theirs (docs/identity.md, "Invitations").
+    const doctor = await markEmailVerified(t, await signUpPro(t, { profession: 'medecin', email }));
     const claim = await doctor.agent.post<{ teamId: string }>('/api/invitations/claim', { token });
     expect(expectStatus(claim, 200)).toEqual({ teamId: team.id });
     const after = await getTeam(doctor, team.id);

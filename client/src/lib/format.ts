@@ -34,9 +34,10 @@ export function fullName(professional: Pick<ProfessionalRef, 'firstName' | 'last
   return `${professional.firstName} ${professional.lastName}`.trim();
 }
 
-/** "Jeanne Martin (Médecin)". */
+/** "Jeanne Martin (Médecin)", or "(Médecin, non vérifié)" when the directory did not confirm them. */
 export function nameWithProfession(professional: ProfessionalRef): string {
-  return `${fullName(professional)} (${PROFESSION_LABELS[professional.profession]})`;
+  const label = PROFESSION_LABELS[professional.profession];
+  return `${fullName(professional)} (${professional.unverified ? `${label}, non vérifié` : label})`;
 }
 
 /** "1 membre", "3 membres". */

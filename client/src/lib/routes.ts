@@ -15,6 +15,10 @@ export type Match =
   | { name: 'report' }
   | { name: 'verify'; code: string }
   | { name: 'invitation'; token: string }
+  | { name: 'forgotPassword' }
+  | { name: 'resetPassword'; token: string }
+  | { name: 'verifyEmail'; token: string }
+  | { name: 'pscFinish' }
   | { name: 'unknown' };
 
 /** Pages shown to anyone: signed out, or signed in (invitation links, statement checks). */
@@ -23,6 +27,10 @@ export const PUBLIC_PAGES: ReadonlySet<Match['name']> = new Set([
   'signup',
   'invitation',
   'verify',
+  'forgotPassword',
+  'resetPassword',
+  'verifyEmail',
+  'pscFinish',
 ]);
 
 /** Pages under /escap/:id/, by their last segment. */
@@ -38,6 +46,8 @@ const TEAM = /^\/escap\/([^/]+)$/;
 const TEAM_PAGE = /^\/escap\/([^/]+)\/([a-z]+)$/;
 const INVITATION = /^\/invitation\/([^/]+)$/;
 const VERIFY = /^\/verification\/([^/]+)$/;
+const RESET = /^\/mot-de-passe\/nouveau\/([^/]+)$/;
+const VERIFY_EMAIL = /^\/email\/confirmation\/([^/]+)$/;
 
 function segment(raw: string): string | undefined {
   try {
@@ -64,6 +74,10 @@ export function matchRoute(path: string): Match {
       return { name: 'ledger' };
     case '/gestion/participation':
       return { name: 'report' };
+    case '/mot-de-passe/oublie':
+      return { name: 'forgotPassword' };
+    case '/connexion/pro-sante-connect':
+      return { name: 'pscFinish' };
   }
   let m = TEAM_PAGE.exec(trimmed);
   const page = m?.[2] as keyof typeof TEAM_PAGES | undefined;
@@ -79,6 +93,12 @@ export function matchRoute(path: string): Match {
   m = VERIFY.exec(trimmed);
   value = m?.[1] !== undefined ? segment(m[1]) : undefined;
   if (value) return { name: 'verify', code: value };
+  m = RESET.exec(trimmed);
+  value = m?.[1] !== undefined ? segment(m[1]) : undefined;
+  if (value) return { name: 'resetPassword', token: value };
+  m = VERIFY_EMAIL.exec(trimmed);
+  value = m?.[1] !== undefined ? segment(m[1]) : undefined;
+  if (value) return { name: 'verifyEmail', token: value };
   return { name: 'unknown' };
 }
 
@@ -103,6 +123,12 @@ export const paths = {
     invitation ? `/connexion?invitation=${encodeURIComponent(invitation)}` : '/connexion',
   signUp: (invitation?: string) =>
     invitation ? `/inscription?invitation=${encodeURIComponent(invitation)}` : '/inscription',
+  forgotPassword: '/mot-de-passe/oublie',
+  /** A browser navigation to the server, which redirects to Pro Santé Connect. */
+  pscStart: (invitation?: string) =>
+    invitation
+      ? `/api/auth/psc/start?invitation=${encodeURIComponent(invitation)}`
+      : '/api/auth/psc/start',
 };
 
 /** An in-app location ("/connexion?invitation=x") as path and query string (`?` included). */

@@ -10,6 +10,14 @@ const professionalSchema = new Schema(
     profession: { type: String, required: true, enum: PROFESSIONS },
     firstName: { type: String, required: true },
     lastName: { type: String, required: true },
+    /** When the professional proved they read mail at `email` (a link, or a password reset). */
+    emailVerifiedAt: { type: Date, default: null },
+    /**
+     * How the RPPS identity was checked (docs/identity.md): `psc` (signed in with Pro Santé
+     * Connect), `directory` (matched the national directory at sign-up), `unverified` (a
+     * directory was loaded and did not confirm it), null (no directory when they signed up).
+     */
+    rppsCheck: { type: String, enum: ['psc', 'directory', 'unverified'], default: null },
     /** Demo accounts exist only with the embedded database (npm start). */
     demo: { type: Boolean, default: false },
     /** Platform roles (shared/src/schemas/auth.ts ROLES); set by a command, never over HTTP. */

@@ -1,6 +1,9 @@
 import { Router, type Response } from 'express';
 import { signInSchema, signUpSchema, type SessionInfo } from '../../../shared/src/schemas/auth.js';
+import { mailLinkBase } from '../accounts/routes.js';
+import type { AccountService } from '../accounts/service.js';
 import type { Config } from '../config.js';
+import { safeError } from '../logger.js';
 import { SESSION_COOKIE, clearCookie, cookieOptions } from '../http/cookies.js';
 import { ensureCsrfCookie, issueCsrfCookie, requireAuth } from '../http/middleware.js';
 import { parse } from '../http/validate.js';
@@ -9,11 +12,12 @@ import type { AuthService, AuthSession } from './service.js';
 export interface AuthRoutesDeps {
   config: Config;
   auth: AuthService;
+  accounts: AccountService;
   /** Called after sign-out so live sockets of that session are disconnected at once. */
   onSignOut: (sessionId: string) => void;
 }
 
-export function authRoutes({ config, auth, onSignOut }: AuthRoutesDeps): Router {
+export function authRoutes({ config, auth, accounts, onSignOut }: AuthRoutesDeps): Router {
   const router = Router();
   const secure = config.secureCookies;
 
@@ -35,6 +39,9 @@ export function authRoutes({ config, auth, onSignOut }: AuthRoutesDeps): Router 
     const input = parse(signUpSchema, req.body);
     const session = await auth.signUp(input);
     req.log.info({ userId: session.professional.id }, 'professional signed up');
+    accounts
+      .sendVerification(session.professional.id, mailLinkBase(req, config))
+      .catch((err: unknown) => req.log.error({ err: safeError(err) }, 'verification mail failed'));
     startSession(res, session);
     res.status(201).json({ professional: session.professional });
   });

@@ -2,13 +2,16 @@ import { hash, verify } from '@node-rs/argon2';
 import { Types, type Connection } from 'mongoose';
 import {
   ROLES,
+  RPPS_CHECKS,
   type Professional,
   type Role,
+  type RppsCheck,
   type SignIn,
   type SignUp,
 } from '../../../shared/src/schemas/auth.js';
 import { normalizeRpps, RPPS_PATTERN } from '../../../shared/src/ids.js';
 import { isDuplicateKey } from '../db/errors.js';
+import { judgePassword } from '../../../shared/src/password.js';
 import { transaction } from '../db/transaction.js';
 import { AppError, conflict } from '../http/errors.js';
 import type { AuthModels, ProfessionalDoc } from './model.js';
@@ -26,15 +29,41 @@ export interface AuthSession {
   professional: Professional;
 }
 
+/** Checks a sign-up's RPPS identity against the national directory (directory/signup.ts). */
+export interface SignUpCheck {
+  /** How the identity was checked (null: no directory loaded); throws to refuse the sign-up. */
+  check(
+    input: Pick<SignUp, 'rpps' | 'firstName' | 'lastName' | 'profession'>,
+  ): Promise<RppsCheck | null>;
+}
+
 export interface AuthServiceDeps {
   db: Connection;
   models: AuthModels;
   throttle: LoginThrottle;
   sessionTtlMs: number;
+  signUpCheck?: SignUpCheck | undefined;
   now?: () => number;
 }
 
+/** Refuses a weak new password with the estimator's French advice (shared/src/password.ts). */
+export function assertStrongPassword(
+  password: string,
+  account: { firstName?: string; lastName?: string; email?: string; rpps?: string },
+): void {
+  const userInputs = [account.firstName, account.lastName, account.rpps, account.email]
+    .filter((s): s is string => Boolean(s))
+    .flatMap((s) => [s, ...s.split(/[@.\s_-]+/)]);
+  const verdict = judgePassword(password, userInputs);
+  if (!verdict.ok)
+    throw new AppError('weak_password', { field: 'password', message: verdict.message });
+}
+
 const isRole = (r: unknown): r is Role => (ROLES as readonly unknown[]).includes(r);
+const isRppsCheck = (r: unknown): r is RppsCheck => (RPPS_CHECKS as readonly unknown[]).includes(r);
+
+/** Hashes a password (before any transaction: hashing takes tens of milliseconds). */
+export const hashPassword = (password: string) => hash(password, ARGON2);
 
 export function toProfessional(doc: ProfessionalDoc): Professional {
   return {
@@ -45,6 +74,8 @@ export function toProfessional(doc: ProfessionalDoc): Professional {
     lastName: doc.lastName,
     email: doc.email,
     demo: doc.demo ?? false,
+    emailVerified: doc.emailVerifiedAt != null,
+    rppsCheck: isRppsCheck(doc.rppsCheck) ? doc.rppsCheck : null,
     roles: (doc.roles ?? []).filter(isRole),
   };
 }
@@ -68,6 +99,8 @@ export class AuthService {
    */
   async signUp(input: SignUp): Promise<AuthSession> {
     const { Professional, Credential } = this.deps.models;
+    assertStrongPassword(input.password, input);
+    const rppsCheck = (await this.deps.signUpCheck?.check(input)) ?? null;
     const id = new Types.ObjectId();
     const passwordHash = await hash(input.password, ARGON2);
     const doc = await transaction(this.deps.db, async (session) => {
@@ -80,6 +113,7 @@ export class AuthService {
             profession: input.profession,
             firstName: input.firstName,
             lastName: input.lastName,
+            rppsCheck,
           },
         ],
         { session },
@@ -112,6 +146,37 @@ export class AuthService {
 
   async signOut(sessionId: string): Promise<void> {
     await this.deps.models.Session.deleteOne({ _id: sessionId });
+  }
+
+  /** Ends every session of the professional ("sign out everywhere", a password reset). */
+  async endAllSessions(professionalId: string): Promise<void> {
+    await this.deps.models.Session.deleteMany({
+      professionalId: new Types.ObjectId(professionalId),
+    });
+  }
+
+  /** Signs in a professional already authenticated otherwise (Pro Santé Connect). */
+  async openSessionFor(professionalId: Types.ObjectId): Promise<AuthSession> {
+    const doc =
+      await this.deps.models.Professional.findById(professionalId).lean<ProfessionalDoc>();
+    if (!doc) throw new AppError('unauthenticated');
+    return this.openSession(doc);
+  }
+
+  /**
+   * Checks a professional's password, throttled like a sign-in (Pro Santé Connect links an
+   * existing account only after it). The same error for no password and a wrong one.
+   */
+  async checkPassword(professionalId: Types.ObjectId, password: string, ip: string): Promise<void> {
+    const key = `id:${String(professionalId)}`;
+    await this.deps.throttle.check(key, ip);
+    const credential = await this.deps.models.Credential.findById(professionalId).lean();
+    const ok = await verify(credential?.passwordHash ?? (await this.dummyHash), password);
+    if (!credential || !ok) {
+      await this.deps.throttle.recordFailure(key, ip);
+      throw new AppError('invalid_credentials', { field: 'password' });
+    }
+    await this.deps.throttle.recordSuccess(key, ip);
   }
 
   /** Resolves a cookie token to its live session, or undefined. */

@@ -8,6 +8,12 @@ import type { InvitationCommands } from '../invitations/commands.js';
 import type { TeamCommands } from '../teams/commands.js';
 import type { TeamService } from '../teams/service.js';
 import type { Logger } from '../logger.js';
+import { AppError } from '../http/errors.js';
+
+const DIRECTORY_REFUSALS: ReadonlySet<string> = new Set([
+  'rpps_not_in_directory',
+  'directory_mismatch',
+]);
 
 /**
  * Demo professionals for trying the app with the embedded database (`npm start` with no
@@ -78,7 +84,19 @@ export async function seedDemo(
   let fresh = false;
   for (const { roles = [], ...p } of DEMO_PROFESSIONALS) {
     if (await Professional.exists({ rpps: p.rpps })) continue;
-    await services.auth.signUp({ ...p, password: DEMO_PASSWORD });
+    try {
+      await services.auth.signUp({ ...p, password: DEMO_PASSWORD });
+    } catch (err) {
+      // A real directory is loaded (DIRECTORY_FILE, kept by an embedded mongod): it rightly
+      // refuses made-up professionals. No demo data then, rather than no server.
+      if (err instanceof AppError && DIRECTORY_REFUSALS.has(err.code)) {
+        logger.warn(
+          'demo data not seeded: the national directory loaded does not list the demo accounts',
+        );
+        return;
+      }
+      throw err;
+    }
     await Professional.updateOne({ rpps: p.rpps }, { $set: { demo: true, roles } });
     fresh = true;
   }

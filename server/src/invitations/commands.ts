@@ -14,10 +14,18 @@ import { authorize } from '../teams/policy.js';
 import { lockAsMember, lockTeam, settleStatus } from '../teams/state.js';
 import { invitationStatus, loadRefs, toInvitationView } from '../teams/views.js';
 import { openKeyFor, type InvitationDoc } from './model.js';
+import type { PhysicianCheck } from '../directory/service.js';
+import type { InvitationAddressee } from './addressee.js';
 import { findByToken, type Invitee, type InvitationService } from './service.js';
 
 export interface InvitationCommandDeps {
   models: TeamModels;
+  /** Who may claim an e-mail invitation's link (addressee.ts). */
+  addressee: InvitationAddressee;
+  /** Sends a new e-mail invitation's link to its address (no-op without a mailer). */
+  mailLink?: (email: string, invitedBy: string, link: string) => void;
+  /** Whether the directory lets this professional be médecin traitant (directory/service.ts). */
+  physicians: PhysicianCheck;
   Invitation: Model<InvitationDoc>;
   Professional: Model<ProfessionalDoc>;
   commands: CommandRunner;
@@ -69,10 +77,12 @@ export class InvitationCommands {
   /** The view of a created invitation, and its single-use link for an e-mail invitation. */
   async created(doc: InvitationDoc, token: string | undefined, baseUrl: string) {
     const ref = await loadRefs(this.deps.Professional, [doc.invitedBy, doc.professionalId]);
-    return {
-      invitation: toInvitationView(doc, ref, this.deps.now()),
-      link: token ? `${baseUrl}/invitation/${token}` : undefined,
-    };
+    const link = token ? `${baseUrl}/invitation/${token}` : undefined;
+    if (link && doc.email) {
+      const by = ref(doc.invitedBy);
+      this.deps.mailLink?.(doc.email, `${by.firstName} ${by.lastName}`, link);
+    }
+    return { invitation: toInvitationView(doc, ref, this.deps.now()), link };
   }
 
   /**
@@ -89,9 +99,8 @@ export class InvitationCommands {
     const { models, Invitation } = this.deps;
     const { session, now } = scope;
     if ('professional' in invitee) {
-      if (opts.asMedecinTraitant && invitee.professional.profession !== 'medecin') {
-        throw new AppError('not_a_physician', { field: 'invitee' });
-      }
+      if (opts.asMedecinTraitant)
+        await this.deps.physicians.assert(invitee.professional, 'invitee');
       if (await isCurrentMember(models, team._id, invitee.professional._id, session)) {
         throw new AppError('already_member', { field: 'invitee' });
       }
@@ -202,9 +211,15 @@ export class InvitationCommands {
     });
   }
 
-  /** The signed-in professional uses a single-use link: the invitation becomes theirs and they join. */
-  async claim(actor: Professional, token: string): Promise<{ teamId: string }> {
+  /**
+   * The signed-in professional uses a single-use link: the invitation becomes theirs and they
+   * join, if the link is theirs: their verified address is the invited one, or they give the
+   * code sent to it (addressee.ts). Checked before the command, so wrong codes are counted.
+   */
+  async claim(actor: Professional, token: string, code?: string): Promise<{ teamId: string }> {
     const found = await findByToken(this.deps.Invitation, token);
+    this.assertOpen(found, this.deps.now());
+    await this.deps.addressee.assertMayClaim(actor, found, code);
     return this.deps.commands.run('invitation.claim', async (scope) => {
       const inv = await this.deps.Invitation.findById(found._id)
         .session(scope.session)
@@ -237,8 +252,7 @@ export class InvitationCommands {
       consentInForce: team.consent.withdrawnAt == null,
     });
     if (blocked) throw new AppError(blocked);
-    if (inv.asMedecinTraitant && actor.profession !== 'medecin')
-      throw new AppError('not_a_physician');
+    if (inv.asMedecinTraitant) await this.deps.physicians.assert(actor);
     const actorId = new Types.ObjectId(actor.id);
     if (await isCurrentMember(models, team._id, actorId, session))
       throw new AppError('already_member');

@@ -1,10 +1,15 @@
 import { Router } from 'express';
-import { claimInvitationSchema, inviteSchema } from '../../../shared/src/schemas/teams.js';
+import {
+  claimInvitationSchema,
+  invitationCodeSchema,
+  inviteSchema,
+} from '../../../shared/src/schemas/teams.js';
 import { requireAuth } from '../http/middleware.js';
 import { parse } from '../http/validate.js';
 import { teamOf } from '../teams/context.js';
 import type { TeamService } from '../teams/service.js';
 import { actorOf, baseUrlOf } from '../teams/routes.js';
+import type { InvitationAddressee } from './addressee.js';
 import type { InvitationCommands } from './commands.js';
 import type { InvitationService } from './service.js';
 
@@ -33,6 +38,7 @@ export function teamInvitationRoutes(
 export function invitationRoutes(
   invitations: InvitationService,
   commands: InvitationCommands,
+  addressee: InvitationAddressee,
 ): Router {
   const router = Router();
 
@@ -48,8 +54,14 @@ export function invitationRoutes(
   });
 
   router.post('/invitations/claim', requireAuth, async (req, res) => {
-    const { token } = parse(claimInvitationSchema, req.body);
-    res.json(await commands.claim(actorOf(req), token));
+    const { token, code } = parse(claimInvitationSchema, req.body);
+    res.json(await commands.claim(actorOf(req), token, code));
+  });
+
+  /** Sends a one-time code to the invited address (docs/identity.md, "Invitations"). */
+  router.post('/invitations/code', requireAuth, async (req, res) => {
+    const { token } = parse(invitationCodeSchema, req.body);
+    res.status(202).json(await addressee.sendCode(actorOf(req), token));
   });
 
   router.post('/invitations/:id/accept', requireAuth, async (req, res) => {

@@ -6,6 +6,7 @@ import type { LedgerSettings } from '../../../shared/src/rules/ledger-settings.j
 import { yearBounds } from '../../../shared/src/time.js';
 import type { ProfessionalDoc } from '../auth/model.js';
 import type { ContributionCounterDoc } from '../contributions/model.js';
+import { toCsv } from '../http/csv.js';
 import { historyPipelines, type TeamHistory } from '../teams/history.js';
 
 export interface ReportDeps {
@@ -138,51 +139,34 @@ export async function buildReport(
 }
 
 /**
- * A CSV field: quoted when it holds the separator, a quote or a line break; a name starting
- * like a formula (= + - @) is prefixed with an apostrophe so a spreadsheet shows it as text.
- */
-function field(value: string | number): string {
-  const raw = String(value);
-  const s = typeof value === 'string' && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
-  return /[";\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/**
- * The report as CSV for French spreadsheets: UTF-8 with a BOM (Excel reads accents right),
- * `;` separators, CRLF line ends, one header row.
+ * The report as CSV (server/src/http/csv.ts: French spreadsheet conventions, quoting and
+ * formula neutralisation).
  */
 export function reportCsv(report: LedgerReportView): string {
-  const header = [
-    'RPPS',
-    'nom',
-    'prénom',
-    'profession',
-    'ESCAP considérées',
-    'ESCAP comptées',
-    'contributions',
-    'montant base',
-    'bonus',
-    'total',
-  ];
-  const lines = [header.join(';')];
-  for (const r of report.rows) {
-    const p = r.professional;
-    lines.push(
-      [
-        p.rpps,
-        p.lastName,
-        p.firstName,
-        PROFESSION_LABELS[p.profession],
-        r.considered,
-        r.counted,
-        r.contributions,
-        r.amounts.base,
-        r.amounts.bonus,
-        r.amounts.total,
-      ]
-        .map(field)
-        .join(';'),
-    );
-  }
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return toCsv([
+    [
+      'RPPS',
+      'nom',
+      'prénom',
+      'profession',
+      'ESCAP considérées',
+      'ESCAP comptées',
+      'contributions',
+      'montant base',
+      'bonus',
+      'total',
+    ],
+    ...report.rows.map((r) => [
+      r.professional.rpps,
+      r.professional.lastName,
+      r.professional.firstName,
+      PROFESSION_LABELS[r.professional.profession],
+      r.considered,
+      r.counted,
+      r.contributions,
+      r.amounts.base,
+      r.amounts.bonus,
+      r.amounts.total,
+    ]),
+  ]);
 }

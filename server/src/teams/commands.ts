@@ -7,6 +7,7 @@ import type { ProfessionalDoc } from '../auth/model.js';
 import type { AuditAction } from '../audit/service.js';
 import type { CommandRunner, CommandScope } from '../commands/command.js';
 import { AppError } from '../http/errors.js';
+import type { PhysicianCheck } from '../directory/service.js';
 import type { InvitationCommands } from '../invitations/commands.js';
 import type { InvitationDoc } from '../invitations/model.js';
 import type { Invitee, InvitationService } from '../invitations/service.js';
@@ -22,6 +23,8 @@ export interface TeamCommandDeps {
   commands: CommandRunner;
   invitations: InvitationService;
   invitationCommands: InvitationCommands;
+  /** Who may be médecin traitant (the profession, and the directory when one is loaded). */
+  physicians: PhysicianCheck;
   eligibility: { threshold: number; gridItems: number };
 }
 
@@ -158,8 +161,8 @@ export class TeamCommands {
         if (!target || !(await isCurrentMember(models, fresh.team._id, target, scope.session)))
           throw new AppError('not_member', { field: 'professionalId' });
         const professional = await this.deps.Professional.findById(target).lean<ProfessionalDoc>();
-        if (professional?.profession !== 'medecin')
-          throw new AppError('not_a_physician', { field: 'professionalId' });
+        if (!professional) throw new AppError('not_member', { field: 'professionalId' });
+        await this.deps.physicians.assert(professional, 'professionalId');
         await models.Team.updateOne(
           { _id: fresh.team._id },
           { $set: { medecinTraitantId: target, medecinTraitantEmail: null } },
@@ -319,10 +322,8 @@ export class TeamCommands {
       'self' in input ? 'self' : await this.deps.invitations.resolveInvitee(input);
     if (mt !== 'self' && 'professional' in mt && String(mt.professional._id) === actor.id)
       mt = 'self';
-    const profession =
-      mt === 'self' ? actor.profession : 'professional' in mt ? mt.professional.profession : null;
-    if (profession !== null && profession !== 'medecin')
-      throw new AppError('not_a_physician', { field: 'medecinTraitant' });
+    const who = mt === 'self' ? actor : 'professional' in mt ? mt.professional : null;
+    if (who) await this.deps.physicians.assert(who, 'medecinTraitant');
     return mt;
   }
 

@@ -9,6 +9,7 @@ import {
 } from '../../../shared/src/schemas/teams.js';
 import type { AuditEntryView } from '../../../shared/src/views.js';
 import type { InvitationCommands } from '../invitations/commands.js';
+import { toCsv } from '../http/csv.js';
 import { requireAuth } from '../http/middleware.js';
 import { parse } from '../http/validate.js';
 import type { TeamCommands } from './commands.js';
@@ -123,18 +124,15 @@ export function teamMemberRoutes(teams: TeamService, commands: TeamCommands): Ro
     res.set('Cache-Control', 'no-store');
     res.attachment(`journal-acces-escap-${String(ctx.team._id)}.csv`);
     res.type('text/csv; charset=utf-8');
-    res.send(toCsv(entries));
+    res.send(auditCsv(entries));
   });
 
   return router;
 }
 
-const csvCell = (value: string) =>
-  /[",;\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-
-/** Semicolon-separated with a BOM: what French spreadsheet software opens as columns. */
-export function toCsv(entries: AuditEntryView[]): string {
-  const rows = [
+/** The audit log as CSV (server/src/http/csv.ts: quoting and formula neutralisation). */
+export function auditCsv(entries: AuditEntryView[]): string {
+  return toCsv([
     ['date', 'professionnel', 'profession', 'action', 'detail'],
     ...entries.map((e) => [
       e.at,
@@ -143,6 +141,5 @@ export function toCsv(entries: AuditEntryView[]): string {
       e.action,
       e.detail ?? '',
     ]),
-  ];
-  return '\uFEFF' + rows.map((r) => r.map(csvCell).join(';')).join('\r\n') + '\r\n';
+  ]);
 }

@@ -38,6 +38,7 @@ export async function loadRefs(
       firstName: d.firstName,
       lastName: d.lastName,
       profession: d.profession,
+      ...(d.rppsCheck === 'unverified' ? { unverified: true } : {}),
     };
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isValidNir, normalizeNir } from '../ids.js';
+import { nameField } from '../text.js';
 
 const text = (label: string, max = 100) =>
   z
@@ -30,9 +31,9 @@ export const SEX_LABELS: Record<(typeof SEXES)[number], string> = {
 
 /** INS identity traits (référentiel INS): birth name, first names, sex, birth date, birth place code. */
 export const identitySchema = z.strictObject({
-  birthName: text('Le nom de naissance'),
-  firstNames: text('Le ou les prénoms', 200),
-  usedName: z.string().trim().max(100, { error: "Le nom d'usage est trop long." }).optional(),
+  birthName: nameField('Le nom de naissance', 100),
+  firstNames: nameField('Le ou les prénoms', 200),
+  usedName: nameField("Le nom d'usage", 100, { required: false }).optional(),
   sex: z.enum(SEXES, { error: 'Choisissez le sexe.' }),
   birthDate: isoDate('La date de naissance').refine(
     (s) => s <= new Date().toISOString().slice(0, 10),
@@ -63,7 +64,10 @@ export const contactSchema = z.strictObject({
     .max(30, { error: 'Le numéro de téléphone est trop long.' })
     .regex(/^[+\d][\d .-]*$/, { error: "Le numéro de téléphone n'est pas valide." })
     .optional(),
-  address: z.string().trim().max(300, { error: "L'adresse est trop longue." }).optional(),
+  address: nameField("L'adresse", 300, {
+    required: false,
+    tooLong: "L'adresse est trop longue.",
+  }).optional(),
 });
 export type Contact = z.output<typeof contactSchema>;
 

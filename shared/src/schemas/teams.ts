@@ -80,4 +80,13 @@ export const recordConsentSchema = consentSchema;
 /** Withdrawal takes effect at once, at the server's time: no date to give. */
 export const withdrawConsentSchema = z.strictObject({});
 export const setMedecinTraitantSchema = z.strictObject({ professionalId: objectId });
-export const claimInvitationSchema = z.strictObject({ token: z.string().min(20).max(100) });
+export const claimInvitationSchema = z.strictObject({
+  token: z.string().min(20).max(100),
+  /** The code sent to the invited address, when the account's verified address is another. */
+  code: z
+    .string({ error: 'Saisissez le code à 6 chiffres reçu par e-mail.' })
+    .trim()
+    .regex(/^\d{6}$/, { error: 'Saisissez le code à 6 chiffres reçu par e-mail.' })
+    .optional(),
+});
+export const invitationCodeSchema = z.strictObject({ token: z.string().min(20).max(100) });

@@ -176,8 +176,17 @@ export function getInvitationLink(token: string): Promise<InvitationLinkView> {
   });
 }
 
-export async function claimInvitation(token: string): Promise<string> {
+/** `code`: the one-time code sent to the invited address (an account of another address). */
+export async function claimInvitation(token: string, code?: string): Promise<string> {
   return (
-    await request('POST', '/api/invitations/claim', { body: { token }, schema: teamIdAnswer })
+    await request('POST', '/api/invitations/claim', {
+      body: code ? { token, code } : { token },
+      schema: teamIdAnswer,
+    })
   ).teamId;
+}
+
+/** Sends a one-time code to the address the invitation was sent to. */
+export function requestInvitationCode(token: string): Promise<void> {
+  return request('POST', '/api/invitations/code', { body: { token } });
 }
