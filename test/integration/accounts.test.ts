@@ -89,6 +89,8 @@ describe('accounts: verification, reset, sign-out everywhere', () => {
       );
       clock.advance(24 * 3600_000 + 1000);
       try {
+        // A day later the session has ended too: the page fetches a fresh CSRF cookie first.
+        await pro.agent.init();
         expectError(
           await pro.agent.post('/api/auth/email/verify', { token: second.token }),
           410,
