@@ -1,14 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Types, type Connection } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { Types } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack } from '../../shared/src/errors.js';
 import type { MessageView } from '../../shared/src/chat.js';
-import { openConnection } from '../../server/src/db/connection.js';
 import type { TestApp } from '../helpers/app.js';
 import { openNote, type NoteClient } from '../helpers/notes.js';
 import { docFromPieces, noteText, storedPieces, WireNote } from '../helpers/noteWire.js';
-import { hasRedisServer, RedisServer } from '../helpers/redisServer.js';
-import { databaseUri, freePort, ServerProcess } from '../helpers/serverProcess.js';
+import { startDeployment, type Deployment } from '../helpers/deployment.js';
+import { hasRedisServer } from '../helpers/redisServer.js';
 import { FailoverProxy } from '../helpers/tcpProxy.js';
 import { activeTeam, connect, type LiveClient } from '../teamFactories.js';
 
@@ -20,32 +19,19 @@ if (!hasRedisServer) console.warn('[instance-loss] skipped: no redis-server bina
  * was acknowledged is lost, nor stored twice.
  */
 describe.skipIf(!hasRedisServer)('an instance lost', () => {
-  const dbName = `escap_instloss_${randomBytes(6).toString('hex')}`;
-  let db: Connection;
-  let redis: RedisServer;
-  let a: ServerProcess;
-  let b: ServerProcess;
+  let d: Deployment;
   let proxy: FailoverProxy;
   const clients: Array<{ close(): void }> = [];
 
   beforeAll(async () => {
-    db = await openConnection(inject('mongoUri'), { dbName });
-    redis = new RedisServer(await freePort());
-    await redis.start();
-    const env = { MONGODB_URI: databaseUri(dbName), REDIS_URL: redis.url };
-    a = new ServerProcess(await freePort(), env);
-    b = new ServerProcess(await freePort(), env);
-    await Promise.all([a.start(), b.start()]);
-    proxy = new FailoverProxy([a.port, b.port]);
+    d = await startDeployment('instloss');
+    proxy = new FailoverProxy([d.a.port, d.b.port]);
     await proxy.listen();
   }, 60_000);
   afterAll(async () => {
     for (const c of clients) c.close();
     await proxy.close();
-    await Promise.all([a.kill(), b.kill()]);
-    await redis.kill();
-    await db.dropDatabase().catch(() => undefined);
-    await db.close();
+    await d.stop();
   });
 
   /** Sends until acknowledged, with the same client id: a retry after a reconnect never doubles. */
@@ -85,17 +71,17 @@ describe.skipIf(!hasRedisServer)('an instance lost', () => {
       await work(0, 5);
       // Edits and messages in flight when the instance dies.
       const during = work(5, 15);
-      await a.kill();
+      await d.a.kill();
       await during;
       await work(15, 20);
 
       // Everything acknowledged is stored once, and served by the instance that remains.
-      const stored = noteText(docFromPieces((await storedPieces(db, team.id)).updates).doc);
+      const stored = noteText(docFromPieces((await storedPieces(d.db, team.id)).updates).doc);
       for (const t of typed) expect(stored).toContain(t);
       const served = await WireNote.open(creator, team.id);
       clients.push(served);
       for (const t of typed) expect(served.text()).toContain(t);
-      const rows = await db
+      const rows = await d.db
         .collection('messages')
         .find({ teamId: new Types.ObjectId(team.id) })
         .toArray();

@@ -1,14 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import type { Connection } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openConnection } from '../../server/src/db/connection.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/app.js';
 import { via } from '../helpers/instances.js';
 import { openNote, waitFor, type NoteClient } from '../helpers/notes.js';
 import { docFromPieces, noteText, sameState, storedPieces, WireNote } from '../helpers/noteWire.js';
 import { until } from '../helpers/processes.js';
-import { hasRedisServer, RedisServer } from '../helpers/redisServer.js';
-import { databaseUri, freePort, ServerProcess } from '../helpers/serverProcess.js';
+import { startDeployment, type Deployment } from '../helpers/deployment.js';
+import { hasRedisServer } from '../helpers/redisServer.js';
 import { activeTeam, type ActiveTeam } from '../teamFactories.js';
 
 if (!hasRedisServer) console.warn('[redis-loss] skipped: no redis-server binary');
@@ -20,40 +17,27 @@ if (!hasRedisServer) console.warn('[redis-loss] skipped: no redis-server binary'
  * holding every acknowledged edit, the same on both.
  */
 describe.skipIf(!hasRedisServer)('Redis lost and back, two instances', () => {
-  const dbName = `escap_redisloss_${randomBytes(6).toString('hex')}`;
-  let db: Connection;
-  let redis: RedisServer;
-  let a: ServerProcess;
-  let b: ServerProcess;
+  let d: Deployment;
   const clients: Array<{ close(): void }> = [];
 
   beforeAll(async () => {
-    db = await openConnection(inject('mongoUri'), { dbName });
-    redis = new RedisServer(await freePort());
-    await redis.start();
-    const env = { MONGODB_URI: databaseUri(dbName), REDIS_URL: redis.url };
-    a = new ServerProcess(await freePort(), env);
-    b = new ServerProcess(await freePort(), env);
-    await Promise.all([a.start(), b.start()]);
+    d = await startDeployment('redisloss');
   }, 60_000);
   afterAll(async () => {
     for (const c of clients) c.close();
-    await Promise.all([a.kill(), b.kill()]);
-    await redis.kill();
-    await db.dropDatabase().catch(() => undefined);
-    await db.close();
+    await d.stop();
   });
 
-  const ready = async (s: ServerProcess) =>
+  const ready = async (s: { baseUrl: string }) =>
     (await fetch(`${s.baseUrl}/api/ready`).catch(() => undefined))?.status;
 
   it(
     'keeps serving, then every instance holds every acknowledged edit',
     { timeout: 90_000 },
     async () => {
-      const team: ActiveTeam = await activeTeam({ baseUrl: a.baseUrl } as TestApp);
+      const team: ActiveTeam = await activeTeam({ baseUrl: d.a.baseUrl } as TestApp);
       const onA: NoteClient = openNote(team.creator.agent, team.team.id);
-      const onB: NoteClient = openNote(via(team.nurse, b).agent, team.team.id);
+      const onB: NoteClient = openNote(via(team.nurse, d.b).agent, team.team.id);
       clients.push(onA, onB);
       const tokens: string[] = [];
       const typeOn = async (c: NoteClient, token: string) => {
@@ -66,29 +50,29 @@ describe.skipIf(!hasRedisServer)('Redis lost and back, two instances', () => {
       const degradedOnB = new Promise<unknown>((resolve) =>
         onB.socket.on('realtime:state', (p) => p.state === 'degraded' && resolve(p)),
       );
-      await redis.kill();
+      await d.redis.kill();
       await until(
         'both instances say they are not ready',
-        async () => (await ready(a)) === 503 && (await ready(b)) === 503,
+        async () => (await ready(d.a)) === 503 && (await ready(d.b)) === 503,
       );
       await degradedOnB;
       // Redis away: edits are still acknowledged, which means stored.
       for (let i = 5; i < 15; i++) await Promise.all([typeOn(onA, `a${i}`), typeOn(onB, `b${i}`)]);
 
-      await redis.start();
+      await d.redis.start();
       await until(
         'both instances are ready again',
-        async () => (await ready(a)) === 200 && (await ready(b)) === 200,
+        async () => (await ready(d.a)) === 200 && (await ready(d.b)) === 200,
         20_000,
       );
-      expect(a.exited).toBe(false);
-      expect(b.exited).toBe(false);
+      expect(d.a.exited).toBe(false);
+      expect(d.b.exited).toBe(false);
 
       // What each instance serves a newcomer holds every acknowledged edit, the same on both.
-      const stored = docFromPieces((await storedPieces(db, team.team.id)).updates).doc;
+      const stored = docFromPieces((await storedPieces(d.db, team.team.id)).updates).doc;
       for (const t of tokens) expect(noteText(stored)).toContain(t);
       const newcomers = await Promise.all(
-        [a, b].map(async (s) => {
+        [d.a, d.b].map(async (s) => {
           const w = await WireNote.open(via(team.pharmacist, s), team.team.id);
           clients.push(w);
           return w;
@@ -109,12 +93,12 @@ describe.skipIf(!hasRedisServer)('Redis lost and back, two instances', () => {
     'a removal decided while Redis is away still ends the right to write on the other instance',
     { timeout: 90_000 },
     async () => {
-      const team: ActiveTeam = await activeTeam({ baseUrl: a.baseUrl } as TestApp);
-      const onB = await WireNote.open(via(team.nurse, b), team.team.id);
+      const team: ActiveTeam = await activeTeam({ baseUrl: d.a.baseUrl } as TestApp);
+      const onB = await WireNote.open(via(team.nurse, d.b), team.team.id);
       clients.push(onB);
       expect(await onB.send(onB.append('Avant. '))).toMatchObject({ ok: true });
-      await redis.kill();
-      await until('B says it is not ready', async () => (await ready(b)) === 503);
+      await d.redis.kill();
+      await until('B says it is not ready', async () => (await ready(d.b)) === 503);
       const closed = onB.live.waitFor('note:closed', () => true, 15_000);
       const res = await team.creator.agent.post(
         `/api/teams/${team.team.id}/members/${team.nurse.id}/remove`,
@@ -123,8 +107,8 @@ describe.skipIf(!hasRedisServer)('Redis lost and back, two instances', () => {
       // No room change can cross from A; B reads the rights of its sockets again meanwhile.
       expect(await closed).toMatchObject({ reason: 'not_found' });
       expect(await onB.send(onB.append('Après.'))).toMatchObject({ ok: false });
-      await redis.start();
-      await until('B is ready again', async () => (await ready(b)) === 200, 20_000);
+      await d.redis.start();
+      await until('B is ready again', async () => (await ready(d.b)) === 200, 20_000);
     },
   );
 });

@@ -1,13 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import type { Connection } from 'mongoose';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openConnection } from '../../server/src/db/connection.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/app.js';
 import { sent } from '../helpers/chat.js';
 import { via } from '../helpers/instances.js';
 import { WireNote } from '../helpers/noteWire.js';
-import { hasRedisServer, RedisServer } from '../helpers/redisServer.js';
-import { databaseUri, freePort, ServerProcess } from '../helpers/serverProcess.js';
+import { startDeployment, type Deployment } from '../helpers/deployment.js';
+import { hasRedisServer } from '../helpers/redisServer.js';
 import {
   activeTeam,
   connect,
@@ -25,30 +22,17 @@ if (!hasRedisServer) console.warn('[revocation-instances] skipped: no redis-serv
  * sign-out.
  */
 describe.skipIf(!hasRedisServer)('revocations across two processes', () => {
-  const dbName = `escap_revoke_${randomBytes(6).toString('hex')}`;
-  let db: Connection;
-  let redis: RedisServer;
-  let a: ServerProcess;
-  let b: ServerProcess;
+  let d: Deployment;
   const clients: Array<{ close(): void }> = [];
 
   beforeAll(async () => {
-    db = await openConnection(inject('mongoUri'), { dbName });
-    redis = new RedisServer(await freePort());
-    await redis.start();
-    const env = { MONGODB_URI: databaseUri(dbName), REDIS_URL: redis.url };
-    a = new ServerProcess(await freePort(), env);
-    b = new ServerProcess(await freePort(), env);
-    await Promise.all([a.start(), b.start()]);
+    d = await startDeployment('revoke');
   }, 60_000);
   afterEach(() => {
     for (const c of clients.splice(0)) c.close();
   });
   afterAll(async () => {
-    await Promise.all([a.kill(), b.kill()]);
-    await redis.kill();
-    await db.dropDatabase().catch(() => undefined);
-    await db.close();
+    await d.stop();
   });
 
   /** A team made on A; the nurse's note and live socket on B; the pharmacist's socket on B. */
@@ -58,10 +42,10 @@ describe.skipIf(!hasRedisServer)('revocations across two processes', () => {
     nurseLive: LiveClient;
     witness: LiveClient;
   }> {
-    const t = await activeTeam({ baseUrl: a.baseUrl } as TestApp);
-    const note = await WireNote.open(via(t.nurse, b), t.team.id);
-    const nurseLive = await connect(via(t.nurse, b));
-    const witness = await connect(via(t.pharmacist, b));
+    const t = await activeTeam({ baseUrl: d.a.baseUrl } as TestApp);
+    const note = await WireNote.open(via(t.nurse, d.b), t.team.id);
+    const nurseLive = await connect(via(t.nurse, d.b));
+    const witness = await connect(via(t.pharmacist, d.b));
     clients.push(note, nurseLive, witness);
     expect(await note.send(note.append('Avant. '))).toMatchObject({ ok: true });
     return { t, note, nurseLive, witness };
