@@ -22,6 +22,9 @@ import { noteRoutes } from './notes/routes.js';
 import { noteSocketFeature } from './notes/socket.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { professionalRoutes } from './professionals/routes.js';
+import { httpRateLimit } from './ratelimit/http.js';
+import { RateLimits } from './ratelimit/limits.js';
+import { rateLimitSocketFeature } from './ratelimit/socket.js';
 import {
   createSocketServer,
   endSessionSockets,
@@ -95,6 +98,11 @@ export async function createApp({
   );
   const s = await buildServices({ config, db, logger, io, now: clock, throttle, hooks });
   late.services = s;
+  // Fairness (docs/fairness.md): one client's flood must not slow everyone else down.
+  const limits = config.rateLimits
+    ? await RateLimits.create(config.rateLimits, config.redisUrl, logger)
+    : undefined;
+  if (limits) socketFeatures.push(rateLimitSocketFeature(limits));
   socketFeatures.push(
     teamSocketFeature(s.teamModels, s.teams),
     chatSocketFeature(s.chat),
@@ -126,6 +134,7 @@ export async function createApp({
   api.use(express.json({ limit: LIMITS.jsonBodyBytes, strict: true }));
   api.use(healthRoutes(db, engine));
   api.use(loadSession(s.auth));
+  if (limits) api.use(httpRateLimit(limits));
   api.use(csrfProtection(config.sessionSecret));
   api.use(authRoutes({ config, auth: s.auth, onSignOut: (id) => endSessionSockets(io, id) }));
   api.use(professionalRoutes(s.authModels.Professional));
@@ -171,6 +180,7 @@ export async function createApp({
       await s.notes.flushActivity().catch(() => undefined);
       await s.email?.close();
       await closeRedis?.();
+      await limits?.close();
       await db.close();
     })());
 
