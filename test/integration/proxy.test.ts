@@ -14,7 +14,14 @@ import type { TestApp } from '../helpers/app.js';
 import { WireNote } from '../helpers/noteWire.js';
 import { until } from '../helpers/processes.js';
 import { databaseUri, freePort, ServerProcess } from '../helpers/serverProcess.js';
-import { activeTeam, LiveClient, type ClientSocket, type Pro } from '../teamFactories.js';
+import {
+  createTeam,
+  inviteAndAccept,
+  LiveClient,
+  signUpPro,
+  type ClientSocket,
+  type Pro,
+} from '../teamFactories.js';
 
 /**
  * The reverse proxy's own configuration, for real: Debian's nginx runs deploy/nginx/nginx.conf
@@ -239,8 +246,16 @@ describe.skipIf(skip !== undefined)('through nginx, in front of two instances', 
   });
 
   it('chat and a shared note work through it, and carry on when an instance dies', async () => {
-    // Everything goes through the proxy: sign-ups, the team, invitations, sockets.
-    const { team, creator, nurse } = await activeTeam({ baseUrl: nginx.baseUrl } as TestApp);
+    // Everything goes through the proxy: sign-ups, the team, invitations, sockets. One request
+    // after the other: two processes on the stand-in database must not run transactions at
+    // the same time (docs/database.md), which a real MongoDB does.
+    const through = { baseUrl: nginx.baseUrl } as TestApp;
+    const creator = await signUpPro(through, { profession: 'medecin' });
+    const nurse = await signUpPro(through, { profession: 'infirmier' });
+    const pharmacist = await signUpPro(through, { profession: 'pharmacien' });
+    const { team } = await createTeam(creator);
+    await inviteAndAccept(creator, team.id, nurse);
+    await inviteAndAccept(creator, team.id, pharmacist);
     const a = browserSocket(nginx.baseUrl, creator);
     const b = browserSocket(nginx.baseUrl, nurse);
     clients.push(a, b);

@@ -43,34 +43,55 @@ describe('socket events under a flood', () => {
   });
   afterAll(() => t.close());
 
-  it('answers the flood rate_limited, keeps serving the others, and stays up', async () => {
-    const { team, creator, nurse } = await activeTeam(t);
-    const flooder = await live(creator);
-    const other = await live(nurse);
-
-    const flood = await Promise.all(
-      Array.from({ length: 500 }, (_, i) => chatSend(flooder, team.id, `Flot ${i}`)),
+  it('answers events over the limit rate_limited, and limits note edits apart', async () => {
+    const { team, creator } = await activeTeam(t);
+    const c = await live(creator);
+    const acks = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => chatSend(c, team.id, `Vite ${i}`)),
     );
-    // The socket's 5 and not one more; every other send is answered, in French.
-    expect(okCount(flood)).toBe(5);
-    for (const ack of flood.filter((a) => !a.ok)) expect(ack).toEqual(REFUSED);
+    // The socket's 5 and not one more, in the order sent; every other send answered, in French.
+    expect(acks.map((a) => a.ok)).toEqual([
+      ...Array<boolean>(5).fill(true),
+      ...Array<boolean>(15).fill(false),
+    ]);
+    for (const ack of acks.slice(5)) expect(ack).toEqual(REFUSED);
 
-    // Another member is served as before, live and over HTTP.
-    const mine = await chatSend(other, team.id, 'Je suis toujours là');
-    expect(mine.ok).toBe(true);
-    await other.waitFor('chat:message', (m) => m.text === 'Je suis toujours là');
-    expect((await page(nurse, team.id)).messages).toHaveLength(6);
-    expect((await fetch(`${t.baseUrl}/api/health`)).status).toBe(200);
-
-    // Note edits are limited apart: the flooding socket's edit is judged for what it is.
-    const edit = (await flooder.socket.timeout(10_000).emitWithAck('note:update', {
+    // Note edits are limited apart: this socket's edit is judged for what it is.
+    const edit = (await c.socket.timeout(10_000).emitWithAck('note:update', {
       teamId: team.id,
       doc: 'plan',
       update: 'AAA=',
     })) as Ack<unknown>;
     expect(edit).toMatchObject({ ok: false, error: { code: 'not_joined' } });
-    // The flooder's pings wait with the rest of its events.
-    expect(await ping(flooder)).toEqual(REFUSED);
+    // Its pings wait with the rest of its events.
+    expect(await ping(c)).toEqual(REFUSED);
+    expect(c.socket.connected).toBe(true);
+  });
+
+  it('cuts a socket that floods, keeps serving the others, and stays up', async () => {
+    const { team, creator, nurse } = await activeTeam(t);
+    const flooder = await live(creator);
+    const other = await live(nurse);
+    const cut = new Promise<string>((resolve) => flooder.socket.once('disconnect', resolve));
+
+    const flood = await Promise.allSettled(
+      Array.from({ length: 500 }, (_, i) => chatSend(flooder, team.id, `Flot ${i}`)),
+    );
+    expect(await cut).toBe('io server disconnect');
+    const answers = flood.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    // 20 refusals answered, then the connection cut: the rest was never handled.
+    expect(answers.filter((a) => !a.ok)).toEqual(Array<unknown>(20).fill(REFUSED));
+    expect(okCount(answers)).toBeLessThanOrEqual(5);
+
+    // Another member is served as before, live and over HTTP.
+    const mine = await chatSend(other, team.id, 'Je suis toujours là');
+    expect(mine.ok).toBe(true);
+    await other.waitFor('chat:message', (m) => m.text === 'Je suis toujours là');
+    // Of the flood, only what was handed on before the cut was handled: 5 at most.
+    const texts = (await page(nurse, team.id)).messages.map((m) => m.text);
+    expect(texts).toContain('Je suis toujours là');
+    expect(texts.filter((text) => text.startsWith('Flot')).length).toBeLessThanOrEqual(5);
+    expect((await fetch(`${t.baseUrl}/api/health`)).status).toBe(200);
   });
 
   it("counts a professional's sockets together", async () => {

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
-import { RateLimits, type RateLimitSettings } from './limits.js';
+import { LocalBucket, RateLimits, type RateLimitSettings } from './limits.js';
 
 const logger = createLogger('silent', false);
 const rate = (points: number) => ({ points, seconds: 600 });
@@ -67,6 +67,22 @@ async function deadPort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+describe('LocalBucket', () => {
+  it('allows a burst of its points, then as many as it refills, never more', () => {
+    const b = new LocalBucket({ points: 2, seconds: 1 });
+    expect([b.take(0), b.take(0), b.take(0)]).toEqual([
+      { ok: true },
+      { ok: true },
+      { ok: false, retryAfterMs: 500 },
+    ]);
+    // Refilled at 2 per second: one token after 500 ms.
+    expect(b.take(250)).toEqual({ ok: false, retryAfterMs: 250 });
+    expect([b.take(500).ok, b.take(500).ok]).toEqual([true, false]);
+    // Idle for long: full again, but no more than its points.
+    expect([b.take(60_000).ok, b.take(60_000).ok, b.take(60_000).ok]).toEqual([true, true, false]);
+  });
+});
 
 describe('RateLimits', () => {
   it('counts in memory without Redis, per key, and says when to come back', async () => {

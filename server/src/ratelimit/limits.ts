@@ -42,36 +42,30 @@ const REDIS_TIMEOUT_MS = 250;
 type RedisClient = ReturnType<typeof createClient>;
 
 /**
- * Every limit of the app. Those that follow a professional or an IP are shared by every
- * instance through Redis when REDIS_URL is set (a client may reach any instance), with the
- * instance's memory as insurance: while Redis is unreachable each instance counts on its own,
- * so nobody is blocked and nothing crashes, and the limits hold again once it is back. Those
- * that follow one socket stay in memory: a socket lives on one instance.
+ * The limits that follow a professional or an IP, shared by every instance through Redis when
+ * REDIS_URL is set (a client may reach any instance), with the instance's memory as insurance:
+ * while Redis is unreachable each instance counts on its own, so nobody is blocked and nothing
+ * crashes, and the limits hold again once it is back. Without REDIS_URL, in memory. (A
+ * socket's own limit is a LocalBucket: a socket lives on one instance.)
  */
 export class RateLimits {
   readonly http: { professional: Limit; ip: Limit };
-  readonly events: { socket: Limit; professional: Limit };
-  readonly edits: { socket: Limit; professional: Limit };
+  /** Per professional; each socket's own limit is counted by the socket (LocalBucket). */
+  readonly events: { professional: Limit };
+  readonly edits: { professional: Limit };
 
   private constructor(
-    settings: RateLimitSettings,
+    readonly settings: RateLimitSettings,
     private readonly redis: RedisClient | undefined,
     private readonly logger: Logger,
   ) {
-    const shared = (name: string, rate: Rate) => this.limit(name, rate, true, settings.redisPrefix);
-    const local = (name: string, rate: Rate) => this.limit(name, rate, false, settings.redisPrefix);
+    const shared = (name: string, rate: Rate) => this.limit(name, rate, settings.redisPrefix);
     this.http = {
       professional: shared('http-pro', settings.http.professional),
       ip: shared('http-ip', settings.http.ip),
     };
-    this.events = {
-      socket: local('events-socket', settings.events.socket),
-      professional: shared('events-pro', settings.events.professional),
-    };
-    this.edits = {
-      socket: local('edits-socket', settings.edits.socket),
-      professional: shared('edits-pro', settings.edits.professional),
-    };
+    this.events = { professional: shared('events-pro', settings.events.professional) };
+    this.edits = { professional: shared('edits-pro', settings.edits.professional) };
   }
 
   static async create(
@@ -97,11 +91,11 @@ export class RateLimits {
     return Promise.resolve();
   }
 
-  private limit(name: string, rate: Rate, shared: boolean, prefix: string): Limit {
+  private limit(name: string, rate: Rate, prefix: string): Limit {
     const options = { keyPrefix: `${prefix}:${name}`, points: rate.points, duration: rate.seconds };
     const memory = new RateLimiterMemory(options);
     let limiter: RateLimiterLike = memory;
-    if (shared && this.redis) {
+    if (this.redis) {
       const redis = new RateLimiterRedis({
         ...options,
         storeClient: this.redis,
@@ -129,6 +123,34 @@ export class RateLimits {
         }
       },
     };
+  }
+}
+
+/**
+ * One socket's limit, in memory (a socket lives on one instance): a token bucket of `points`
+ * refilled at `points` per `seconds`. Synchronous, unlike the library's stores, so that a
+ * flood arriving in one chunk of data is refused from its first event over the limit, within
+ * that chunk. A bucket rather than a window: events held up by a slow server and arriving
+ * together afterwards find the tokens refilled meanwhile, and are not refused for it.
+ */
+export class LocalBucket {
+  private tokens: number;
+  private at = -Infinity;
+  private readonly perMs: number;
+
+  constructor(private readonly rate: Rate) {
+    this.tokens = rate.points;
+    this.perMs = rate.points / (rate.seconds * 1000);
+  }
+
+  take(now: number): Verdict {
+    this.tokens = Math.min(this.rate.points, this.tokens + (now - this.at) * this.perMs);
+    this.at = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return { ok: true };
+    }
+    return { ok: false, retryAfterMs: Math.ceil((1 - this.tokens) / this.perMs) };
   }
 }
 
