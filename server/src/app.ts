@@ -26,6 +26,9 @@ import { noteSocketFeature } from './notes/socket.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { professionalRoutes } from './professionals/routes.js';
 import { pscRoutes } from './psc/routes.js';
+import { httpRateLimit } from './ratelimit/http.js';
+import { RateLimits } from './ratelimit/limits.js';
+import { rateLimitSocketFeature } from './ratelimit/socket.js';
 import {
   createSocketServer,
   endSessionSockets,
@@ -101,11 +104,18 @@ export async function createApp({
     config.notes.maxUpdateBytes,
   );
   // Several instances: socket.io rooms and notes shared through Redis, before any connection.
-  const link = config.redisUrl ? await RedisLink.connect(io, config.redisUrl, logger) : undefined;
-  const bus = link ? await RedisNoteBus.connect(link, logger) : localBus;
+  const link = config.redisUrl
+    ? await RedisLink.connect(io, config.redisUrl, config.redisPrefix, logger)
+    : undefined;
+  const bus = link ? await RedisNoteBus.connect(link, config.redisPrefix, logger) : localBus;
   const s = await buildServices({ config, db, logger, io, bus, link, now: clock, throttle, hooks });
   late.services = s;
   const metrics = new AppMetrics({ io, db, registry: s.registry, link });
+  // Fairness (docs/fairness.md): one client's flood must not slow everyone else down.
+  const limits = config.rateLimits
+    ? await RateLimits.create(config.rateLimits, config.redisUrl, logger)
+    : undefined;
+  if (limits) socketFeatures.push(rateLimitSocketFeature(limits));
   socketFeatures.push(
     teamSocketFeature(s.teamModels, s.teams),
     chatSocketFeature(s.chat, metrics),
@@ -151,6 +161,7 @@ export async function createApp({
   api.use(express.json({ limit: LIMITS.jsonBodyBytes, strict: true }));
   api.use(healthRoutes(db, engine, link));
   api.use(loadSession(s.auth));
+  if (limits) api.use(httpRateLimit(limits));
   api.use(csrfProtection(config.sessionSecret));
   api.use(
     authRoutes({
@@ -210,6 +221,7 @@ export async function createApp({
       await s.mailer.close();
       watch?.stop();
       await bus.close();
+      await limits?.close();
       await link?.close();
       await db.close();
     })());

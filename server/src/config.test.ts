@@ -43,6 +43,19 @@ describe('parseConfig', () => {
     ).toBe(true);
   });
 
+  it('limits rates by default, as points per seconds, and can be turned off', () => {
+    const limits = parseConfig({}).rateLimits;
+    expect(limits?.events.socket).toEqual({ points: 30, seconds: 1 });
+    expect(limits?.http.ip).toEqual({ points: 300, seconds: 60 });
+    expect(parseConfig({ RATE_LIMIT_EDITS_SOCKET: '50/5' }).rateLimits?.edits.socket).toEqual({
+      points: 50,
+      seconds: 5,
+    });
+    expect(parseConfig({ RATE_LIMITS: 'false' }).rateLimits).toBeUndefined();
+    for (const bad of ['0/1', '10', '10/0', '1.5/1', '-1/1'])
+      expect(() => parseConfig({ RATE_LIMIT_HTTP_IP: bad })).toThrow(/RATE_LIMIT_HTTP_IP/);
+  });
+
   it('lists every bad variable at once', () => {
     try {
       parseConfig({

@@ -4,10 +4,24 @@ import { z } from 'zod';
 import type { LedgerSettings } from '../../shared/src/rules/ledger-settings.js';
 import { DOCUMENT_MIME_TYPES, type DocumentMime } from '../../shared/src/documents.js';
 import { NOTE_LIMITS } from '../../shared/src/notes.js';
+import type { RateLimitSettings } from './ratelimit/limits.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** `points/seconds`: so many requests or events per window of so many seconds. */
+const rate = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((v) => /^[1-9]\d{0,6}\/[1-9]\d{0,4}$/.test(v), {
+      error: 'must be points/seconds, such as 30/1 (1 to 9999999 per 1 to 99999 s)',
+    })
+    .transform((v) => {
+      const [points, seconds] = v.split('/').map(Number) as [number, number];
+      return { points, seconds };
+    });
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -89,6 +103,22 @@ const envSchema = z.object({
   PSC_SCOPES: z.string().min(1).default('openid scope_all'),
   /** Authentication level asked of Pro Santé Connect (`eidas1`); empty asks none. */
   PSC_ACR_VALUES: z.string().default('eidas1'),
+  /** Fairness limits (docs/fairness.md): on unless turned off. */
+  RATE_LIMITS: bool.default(true),
+  RATE_LIMIT_HTTP_USER: rate('600/60'),
+  RATE_LIMIT_HTTP_IP: rate('300/60'),
+  RATE_LIMIT_EVENTS_SOCKET: rate('30/1'),
+  RATE_LIMIT_EVENTS_USER: rate('60/1'),
+  RATE_LIMIT_EDITS_SOCKET: rate('600/10'),
+  RATE_LIMIT_EDITS_USER: rate('1200/10'),
+  /**
+   * Every Redis key and channel of this deployment starts with it (socket.io's rooms, the notes'
+   * channels, the rate limits' counters): deployments sharing one Redis stay apart.
+   */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/, { error: 'letters, digits and _ : . - only (64 at most)' })
+    .default('escap'),
   /** E-mail notifications: sent only when an SMTP server is configured. */
   SMTP_URL: z.url().optional(),
   SMTP_FROM: z.string().min(3).default('ESCAP <no-reply@escap.local>'),
@@ -147,6 +177,8 @@ export interface Config {
   demoData: boolean;
   trustProxy: number;
   redisUrl: string | undefined;
+  /** The prefix of every Redis key and channel (REDIS_PREFIX). */
+  redisPrefix: string;
   metricsToken: string | undefined;
   /** Built client to serve; undefined means the API only (tests without UI). */
   clientDist: string | undefined;
@@ -156,6 +188,8 @@ export interface Config {
   publicUrl: string | undefined;
   notes: { maxUpdateBytes: number; maxDocBytes: number; compactAfter: number };
   ledger: LedgerSettings;
+  /** undefined: no limit at all (RATE_LIMITS=false). */
+  rateLimits: RateLimitSettings | undefined;
   /** undefined: no e-mail is ever sent (and nothing fails for it). */
   smtp: { url: string; from: string } | undefined;
   documents: {
@@ -242,6 +276,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
     demoData: e.DEMO_DATA ?? !e.MONGODB_URI,
     trustProxy: e.TRUST_PROXY,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     metricsToken: e.METRICS_TOKEN,
     clientDist: e.CLIENT_DIST ? path.resolve(cwd, e.CLIENT_DIST) : undefined,
     secureCookies: e.NODE_ENV === 'production',
@@ -260,6 +295,20 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
       baseAmount: e.LEDGER_BASE_EUR,
       bonusAmount: e.LEDGER_BONUS_EUR,
     },
+    rateLimits: e.RATE_LIMITS
+      ? {
+          http: { professional: e.RATE_LIMIT_HTTP_USER, ip: e.RATE_LIMIT_HTTP_IP },
+          events: {
+            socket: e.RATE_LIMIT_EVENTS_SOCKET,
+            professional: e.RATE_LIMIT_EVENTS_USER,
+          },
+          edits: {
+            socket: e.RATE_LIMIT_EDITS_SOCKET,
+            professional: e.RATE_LIMIT_EDITS_USER,
+          },
+          redisPrefix: `${e.REDIS_PREFIX}:rl`,
+        }
+      : undefined,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
     documents: {
       maxBytes: e.DOCUMENT_MAX_BYTES,

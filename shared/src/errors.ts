@@ -19,6 +19,10 @@ export const ERRORS = {
     status: 429,
     message: 'Trop de tentatives. Réessayez dans quelques minutes.',
   },
+  rate_limited: {
+    status: 429,
+    message: 'Trop de demandes en peu de temps. Patientez quelques secondes puis réessayez.',
+  },
   rpps_taken: { status: 409, message: 'Un compte existe déjà avec ce numéro RPPS.' },
   email_taken: { status: 409, message: 'Un compte existe déjà avec cette adresse e-mail.' },
   weak_password: { status: 400, message: 'Ce mot de passe est trop facile à deviner.' },

@@ -34,14 +34,17 @@ export interface TestAppOptions {
 
 /** Starts the real app factory on port 0 against a database of its own. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const dbName = options.dbName ?? `escap_test_${randomBytes(6).toString('hex')}`;
   const config = parseConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     SESSION_SECRET: 'test-secret-test-secret-test-secret-123',
+    // With REDIS_URL, the rate limits' counters of one deployment (the instances on one
+    // database), apart from every other test's on the machine's Redis.
+    REDIS_PREFIX: `escap-test:${dbName}`,
     ...(options.withClient ? { CLIENT_DIST: path.resolve('client/dist') } : {}),
     ...options.env,
   });
-  const dbName = options.dbName ?? `escap_test_${randomBytes(6).toString('hex')}`;
   const db = await openConnection(inject('mongoUri'), { dbName });
   const logger = createLogger(config.logLevel, false);
   const app = await createApp({

@@ -54,15 +54,16 @@ export class RedisNoteBus implements NoteBus {
     private readonly link: RedisLink,
     private readonly pub: RedisClientType,
     private readonly sub: RedisClientType,
+    readonly channelPrefix: string,
     private readonly logger: Logger,
   ) {}
 
-  static async connect(link: RedisLink, logger: Logger): Promise<RedisNoteBus> {
+  static async connect(link: RedisLink, prefix: string, logger: Logger): Promise<RedisNoteBus> {
     const pub = await link.client('notes-pub');
     const sub = await link.client('notes-sub');
-    const bus = new RedisNoteBus(link, pub, sub, logger);
-    await sub.pSubscribe(`${PREFIX}*`, (raw, channel) =>
-      bus.receive(channel.slice(PREFIX.length), raw),
+    const bus = new RedisNoteBus(link, pub, sub, `${prefix}:note:`, logger);
+    await sub.pSubscribe(`${bus.channelPrefix}*`, (raw, channel) =>
+      bus.receive(channel.slice(bus.channelPrefix.length), raw),
     );
     return bus;
   }
@@ -82,7 +83,7 @@ export class RedisNoteBus implements NoteBus {
     if (message.kind === 'update') wire.a = message.author;
     const raw = JSON.stringify(wire);
     this.pub
-      .publish(channelOf(docId), raw)
+      .publish(`${this.channelPrefix}${docId}`, raw)
       .catch((err: unknown) => this.logger.debug({ err: safeError(err) }, 'note publish dropped'));
   }
 
@@ -112,6 +113,3 @@ export class RedisNoteBus implements NoteBus {
     }
   }
 }
-
-const PREFIX = 'escap:note:';
-const channelOf = (docId: string) => `${PREFIX}${docId}`;

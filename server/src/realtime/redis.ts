@@ -32,12 +32,17 @@ export class RedisLink extends EventEmitter<{ up: []; down: [] }> {
   }
 
   /** Connects, then shares the socket.io rooms of `io` with the other instances. */
-  static async connect(io: AppServer, url: string, logger: Logger): Promise<RedisLink> {
+  static async connect(
+    io: AppServer,
+    url: string,
+    prefix: string,
+    logger: Logger,
+  ): Promise<RedisLink> {
     const link = new RedisLink(url, logger);
     const [{ createAdapter }] = await Promise.all([import('@socket.io/redis-adapter')]);
     const pub = await link.client('adapter-pub');
     const sub = await link.client('adapter-sub');
-    io.adapter(createAdapter(neverRejecting(pub, logger), sub, { key: 'escap' }));
+    io.adapter(createAdapter(neverRejecting(pub, logger), sub, { key: prefix }));
     logger.info('socket.io rooms shared through Redis');
     return link;
   }

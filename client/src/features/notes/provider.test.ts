@@ -248,6 +248,32 @@ describe('NoteProvider', () => {
     provider.destroy();
   });
 
+  it('keeps an edit refused as too fast and sends it again after a pause, never giving up', async () => {
+    vi.useFakeTimers();
+    const server = new Y.Doc();
+    const socket = new FakeSocket();
+    socket.answers['note:join'] = joinAnswer(server);
+    socket.answers['note:update'] = refuse('rate_limited');
+    const doc = new Y.Doc();
+    const provider = new NoteProvider(socket.asNoteSocket(), address, doc);
+    await vi.advanceTimersByTimeAsync(0);
+    doc.getText('t').insert(0, 'tapé vite');
+    // Refused as too fast many times over: more than the refusals that stop a bad edit.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(provider.status).not.toBe('unavailable');
+    expect(provider.error).toBeUndefined();
+    // Paced: one re-join per pause, not one per second.
+    expect(socket.count('note:join')).toBeLessThanOrEqual(1 + 60_000 / 5_000);
+    socket.answers['note:update'] = (payload) => {
+      Y.applyUpdate(server, decodeRelay(payload.update as string));
+      return { ok: true, data: { stored: true } };
+    };
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(provider.status).toBe('saved');
+    expect(server.getText('t').toJSON()).toBe('tapé vite');
+    provider.destroy();
+  });
+
   it('retries a join the server could not answer, not one it refused', async () => {
     vi.useFakeTimers();
     const socket = new FakeSocket();

@@ -47,8 +47,12 @@ const RETRY_JOIN_DELAY_MS = 5_000;
  * (too large, document full) would otherwise be re-sent by every resync, forever.
  */
 const MAX_REFUSALS = 3;
-/** Join failures worth another try: the server could not answer, not "no". */
-const TRANSIENT_CODES: ReadonlySet<string> = new Set(['database_unavailable', 'internal_error']);
+/** Join failures worth another try: the server could not answer, or not yet; not "no". */
+const TRANSIENT_CODES: ReadonlySet<string> = new Set([
+  'database_unavailable',
+  'internal_error',
+  'rate_limited',
+]);
 
 /**
  * Connects a Y.Doc to one note over the app's socket.io, with y-protocols encodings.
@@ -209,9 +213,12 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
           } else if (result.ok) {
             this.refusals = 0;
           } else {
+            // Too fast is no refusal of the edit itself: it waits in the document, and the
+            // re-sync after a pause sends it.
+            const tooFast = result.error.code === 'rate_limited';
             if (result.error.code === 'read_only' || result.error.code === 'team_closed') {
               this.readOnly = true;
-            } else if (result.error.code !== 'not_joined') {
+            } else if (result.error.code !== 'not_joined' && !tooFast) {
               this.error = result.error;
               this.refusals += 1;
             }
@@ -219,7 +226,7 @@ export class NoteProvider extends Observable<'status' | 'synced' | 'remote-updat
             // content keeps being refused (each attempt would also be another join).
             this.joined = false;
             if (this.refusals >= MAX_REFUSALS) this.halted = true;
-            else this.scheduleResync();
+            else this.scheduleResync(tooFast ? RETRY_JOIN_DELAY_MS : RESYNC_DELAY_MS);
           }
           this.refreshStatus();
         },
