@@ -70,6 +70,7 @@ const OPT = {
   // per peer: 'replay,escap=stored'
   seed: env('seed', 'replay,escap=stored'),
   out: path.resolve(env('out', path.join(BENCH_DIR, 'results'))),
+  cpuProf: env('cpu-prof', '') ? path.resolve(env('cpu-prof', '')) : '',
 };
 
 function seedModeFor(peer) {
@@ -131,8 +132,14 @@ function tcpReady(port) {
 const pinned = (cpu, argv) =>
   OPT.pin ? ['taskset', ['-c', cpu, ...argv]] : [argv[0], argv.slice(1)];
 
+// --cpu-prof DIR: the server (when it is a Node process) writes a V8 CPU profile there at exit.
+function profiled(argv) {
+  if (!OPT.cpuProf || argv[0] !== process.execPath) return argv;
+  return [argv[0], '--cpu-prof', `--cpu-prof-dir=${OPT.cpuProf}`, ...argv.slice(1)];
+}
+
 async function startServer(peer, port, logFile, runEnv = {}) {
-  const [cmd, argv] = pinned(OPT.serverCpu, peer.server.argv);
+  const [cmd, argv] = pinned(OPT.serverCpu, profiled(peer.server.argv));
   const child = spawn(cmd, argv, {
     cwd: ROOT,
     env: { ...process.env, ...(peer.server.env || {}), ...runEnv, HOST, PORT: String(port) },
@@ -378,6 +385,32 @@ function peerStats(col) {
   return out;
 }
 
+// The measured window on the monotonic clock V8's CPU profiles use, for bench/profile-summary.js.
+const monoUs = () => Number(process.hrtime.bigint() / 1000n);
+
+// The database commands a persisting peer sent (driver command monitoring, served by the
+// server on statsPort): engine-independent work, per 1,000 edits sent.
+async function dbStats(ctx) {
+  if (!ctx.statsPort) return undefined;
+  const res = await fetch(`http://${HOST}:${ctx.statsPort}/`);
+  return res.json();
+}
+
+function dbPer1k(a, b, sent) {
+  if (!a || !b) return {};
+  const per = (x) => (1000 * x) / Math.max(1, sent);
+  const byCommand = {};
+  for (const [k, v] of Object.entries(b.byCommand)) {
+    const d = v - (a.byCommand[k] ?? 0);
+    if (d) byCommand[k] = Math.round(per(d) * 10) / 10;
+  }
+  return {
+    dbCommandsPer1k: per(b.commands - a.commands),
+    dbDocsWrittenPer1k: per(b.docsWritten - a.docsWritten),
+    dbCommandsPer1kByName: byCommand,
+  };
+}
+
 // ---------------------------------------------------------------- workloads
 async function w1(ctx, N) {
   const { workers } = ctx;
@@ -395,6 +428,8 @@ async function w1(ctx, N) {
   const s0 = procSample(ctx.server.pid);
   const cpu0 = s0.cpu;
   const m0 = mark(ctx);
+  const db0 = await dbStats(ctx);
+  const mono0 = monoUs();
   const slots = Math.max(1, Math.round(OPT.duration / OPT.rotate));
   const perSlot = Math.round((OPT.rotate * 1000) / OPT.interval);
   const t0 = performance.now();
@@ -411,6 +446,8 @@ async function w1(ctx, N) {
   const s1 = procSample(ctx.server.pid);
   const cpu1 = s1.cpu;
   const m1 = mark(ctx);
+  const db1 = await dbStats(ctx);
+  const window = [mono0, monoUs()];
   const col = await Promise.all(workers.map((w) => w.call('collect')));
   const lat = col.flatMap((c) => c.lat);
   const sent = col.reduce((a, c) => a + c.sent, 0);
@@ -420,6 +457,7 @@ async function w1(ctx, N) {
       lat,
       col.flatMap((c) => c.at),
     ),
+    monoWindowUs: window,
     expected: sent * (N - 1),
     deliveredPct: (100 * lat.length) / Math.max(1, sent * (N - 1)),
     sent,
@@ -428,6 +466,9 @@ async function w1(ctx, N) {
     connectMs: Math.max(...conn.map((c) => c.ms)),
     serverCpuS: cpu1 - cpu0, // over typing + 2 s drain
     serverNodeCpuS: s1.mainCpu - s0.mainCpu, // the root server process alone (no database child)
+    serverDbCpuS: cpu1 - cpu0 - (s1.mainCpu - s0.mainCpu), // its children: the database
+    serverNodeCpuMsPerEdit: (1000 * (s1.mainCpu - s0.mainCpu)) / Math.max(1, sent),
+    ...dbPer1k(db0, db1, sent),
     ...peerStats(col),
     foreignCpuS: foreign(m0, m1),
     clientCpuS: col.reduce((a, c) => a + c.cpuS, 0) - ccpu0, // all client workers, same window
@@ -456,12 +497,16 @@ async function w2(ctx, D) {
   );
   const count = Math.round((OPT.duration * 1000) / OPT.period);
   const m0 = mark(ctx);
+  const db0 = await dbStats(ctx);
+  const mono0 = monoUs();
   const t0 = performance.now();
   await Promise.all(workers.map((w) => w.call('editLoop', { periodMs: OPT.period, count })));
   const editMs = performance.now() - t0;
   await sleep(2000);
   const end = procSample(ctx.server.pid);
   const m1 = mark(ctx);
+  const db1 = await dbStats(ctx);
+  const window = [mono0, monoUs()];
   const col = await Promise.all(workers.map((w) => w.call('collect')));
   const lat = col.flatMap((c) => c.lat);
   const sent = col.reduce((a, c) => a + c.sent, 0);
@@ -471,6 +516,7 @@ async function w2(ctx, D) {
       lat,
       col.flatMap((c) => c.at),
     ),
+    monoWindowUs: window,
     expected: sent,
     deliveredPct: (100 * lat.length) / Math.max(1, sent),
     sent,
@@ -481,6 +527,9 @@ async function w2(ctx, D) {
     nodeRssAfterConnectMB: afterConnect.mainRss,
     serverNodeCpuEditS: end.mainCpu - afterConnect.mainCpu,
     serverCpuEditS: end.cpu - afterConnect.cpu, // CPU seconds over the edit phase (+2 s drain)
+    serverDbCpuEditS: end.cpu - afterConnect.cpu - (end.mainCpu - afterConnect.mainCpu),
+    serverNodeCpuMsPerEdit: (1000 * (end.mainCpu - afterConnect.mainCpu)) / Math.max(1, sent),
+    ...dbPer1k(db0, db1, sent),
     foreignCpuS: foreign(m0, m1),
     serverCpuTotalS: end.cpu, // including process start and connection setup
     clientCpuEditS: col.reduce((a, c) => a + c.cpuS, 0) - ccpu0, // all client workers, edit phase + drain
@@ -575,11 +624,14 @@ async function runOnce(peer, wl, value, rep) {
     throw new Error(`peer ${peer.name} cannot seed W3 '${seedMode}'`);
   const run = { workload: wl, value: Number(value), seedFile: `${base}.seed.json` };
   const runEnv = {};
-  if (peer.server.seedsRoster) {
+  if (peer.server.seedsRoster || peer.server.dbStats) {
     rmSync(run.seedFile, { force: true });
-    runEnv.BENCH_ROSTER = JSON.stringify(roster(wl, Number(value)));
     runEnv.BENCH_SEED_FILE = run.seedFile;
   }
+  if (peer.server.seedsRoster) runEnv.BENCH_ROSTER = JSON.stringify(roster(wl, Number(value)));
+  // Peers that persist count their database commands (bench/lib/db-stats.ts).
+  const statsPort = peer.server.dbStats ? await freePort() : 0;
+  if (statsPort) runEnv.BENCH_STATS_PORT = String(statsPort);
   if (stored) {
     runEnv.BENCH_STORED_UPDATES = buildFixture(Number(value), FIXTURES).updatesFile;
     runEnv.BENCH_STORED_LAYOUT = seedMode === 'stored-raw' ? 'raw' : 'compacted';
@@ -601,7 +653,7 @@ async function runOnce(peer, wl, value, rep) {
         w.call('init', { peerPath: peer.file, host: HOST, port, rawSize: yjsMessageSize(), run }),
       ),
     );
-    const res = await WORKLOADS[wl].fn({ server, workers, seedMode }, Number(value));
+    const res = await WORKLOADS[wl].fn({ server, workers, seedMode, statsPort }, Number(value));
     const s = sampler.stop();
     return {
       ...res,

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ORDER = ['escap', 'hocuspocus', 'y-websocket', 'y-socketio', 'raw-ws'];
+const ORDER = ['escap', 'hocuspocus-db', 'hocuspocus', 'y-websocket', 'y-socketio', 'raw-ws'];
 
 function load(dir) {
   const runs = [];
@@ -70,7 +70,7 @@ export function report(dir) {
     'foreign CPU s = host CPU used by anything other than the harness during the measured window (includes kernel softirq time for loopback traffic), a noise indicator.',
   );
   out.push(
-    'Server CPU and RSS cover the server process tree (escap: Node + its database process); "(node)" is the Node server process alone.',
+    'Server CPU and RSS cover the server process tree (escap, hocuspocus-db: Node + its database process); "(node)" is the Node server process alone; "database CPU s" is the rest of the tree. "db commands / docs written per 1k edits": what the driver sent (command monitoring), which does not depend on the engine\'s speed.',
   );
   out.push(
     'All numbers are medians over the repetitions (reps column = ok/total); "range" = min–max across repetitions.\n',
@@ -82,13 +82,15 @@ export function report(dir) {
       `### W1 fan-out latency (1 doc, N clients, one typist at a time, insert every ${w1[0].options.interval} ms for ${w1[0].options.duration} s), ms`,
     );
     out.push(
-      '| peer | N | p50 | p95 | p99 | max | p95 range | delivered % | server CPU s (node) | client CPU s | foreign CPU s | failed clients | client re-joins | reps |',
+      '| peer | N | p50 | p95 | p99 | max | p95 range | delivered % | server CPU s (node) | node CPU ms / edit | database CPU s | db commands / 1k edits | db docs written / 1k edits | client CPU s | foreign CPU s | failed clients | client re-joins | reps |',
     );
-    out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    out.push(
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
     for (const r of w1) {
       const m = r.median;
       out.push(
-        `| ${r.peer} | ${r.value} | ${f(m.p50, 2)} | ${f(m.p95, 2)} | ${f(m.p99, 2)} | ${f(m.max)} | ${spread(r, 'p95')} | ${f(m.deliveredPct, 1)} | ${f(m.serverCpuS, 2)}${node(r, 'serverNodeCpuS', 2)} | ${f(m.clientCpuS, 2)} | ${f(m.foreignCpuS, 2)} | ${f(m.failedClients, 0)} | ${f(m.client_resyncs, 0)} | ${reps(r)} |`,
+        `| ${r.peer} | ${r.value} | ${f(m.p50, 2)} | ${f(m.p95, 2)} | ${f(m.p99, 2)} | ${f(m.max)} | ${spread(r, 'p95')} | ${f(m.deliveredPct, 1)} | ${f(m.serverCpuS, 2)}${node(r, 'serverNodeCpuS', 2)} | ${f(m.serverNodeCpuMsPerEdit, 2)} | ${f(m.serverDbCpuS, 2)} | ${f(m.dbCommandsPer1k, 0)} | ${f(m.dbDocsWrittenPer1k, 0)} | ${f(m.clientCpuS, 2)} | ${f(m.foreignCpuS, 2)} | ${f(m.failedClients, 0)} | ${f(m.client_resyncs, 0)} | ${reps(r)} |`,
       );
     }
     out.push('');
@@ -99,13 +101,15 @@ export function report(dir) {
       `### W2 many documents (D docs x 2 clients, 1 edit every ${w2[0].options.period} ms per client for ${w2[0].options.duration} s)`,
     );
     out.push(
-      '| peer | D | server peak RSS MB (node) | RSS after connect MB (node) | server CPU s edit phase (node) | server CPU s total | p50 ms | p95 ms | p95 range | delivered % | client CPU s (edit phase) | foreign CPU s | connect s | failed clients | client re-joins | reps |',
+      '| peer | D | server peak RSS MB (node) | RSS after connect MB (node) | server CPU s edit phase (node) | node CPU ms / edit | database CPU s | db commands / 1k edits | db docs written / 1k edits | server CPU s total | p50 ms | p95 ms | p95 range | delivered % | client CPU s (edit phase) | foreign CPU s | connect s | failed clients | client re-joins | reps |',
     );
-    out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    out.push(
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
     for (const r of w2) {
       const m = r.median;
       out.push(
-        `| ${r.peer} | ${r.value} | ${f(m.serverPeakRssMB, 0)}${node(r, 'serverNodePeakRssMB', 0)} | ${f(m.rssAfterConnectMB, 0)}${node(r, 'nodeRssAfterConnectMB', 0)} | ${f(m.serverCpuEditS, 2)}${node(r, 'serverNodeCpuEditS', 2)} | ${f(m.serverCpuTotalS, 2)} | ${f(m.p50, 2)} | ${f(m.p95, 1)} | ${spread(r, 'p95')} | ${f(m.deliveredPct, 1)} | ${f(m.clientCpuEditS, 2)} | ${f(m.foreignCpuS, 2)} | ${f(m.connectMs / 1000, 1)} | ${f(m.failedClients, 0)} | ${f(m.client_resyncs, 0)} | ${reps(r)} |`,
+        `| ${r.peer} | ${r.value} | ${f(m.serverPeakRssMB, 0)}${node(r, 'serverNodePeakRssMB', 0)} | ${f(m.rssAfterConnectMB, 0)}${node(r, 'nodeRssAfterConnectMB', 0)} | ${f(m.serverCpuEditS, 2)}${node(r, 'serverNodeCpuEditS', 2)} | ${f(m.serverNodeCpuMsPerEdit, 2)} | ${f(m.serverDbCpuEditS, 2)} | ${f(m.dbCommandsPer1k, 0)} | ${f(m.dbDocsWrittenPer1k, 0)} | ${f(m.serverCpuTotalS, 2)} | ${f(m.p50, 2)} | ${f(m.p95, 1)} | ${spread(r, 'p95')} | ${f(m.deliveredPct, 1)} | ${f(m.clientCpuEditS, 2)} | ${f(m.foreignCpuS, 2)} | ${f(m.connectMs / 1000, 1)} | ${f(m.failedClients, 0)} | ${f(m.client_resyncs, 0)} | ${reps(r)} |`,
       );
     }
     out.push(
@@ -157,7 +161,7 @@ function ratios(runs) {
     const x = a / b;
     const ok = lowerIsBetter ? x <= limit : x >= limit;
     out.push(
-      `| ${label} | ${f(a, 2)} | ${f(b, 2)} | ${f(x, 2)} | ≤ ${limit} | ${ok ? 'ok' : 'MISSED'} |`,
+      `| ${label} | ${f(a, 2)} | ${f(b, 2)} | ${f(x, 2)} | ${lowerIsBetter ? '≤' : '≥'} ${limit} | ${ok ? 'ok' : 'MISSED'} |`,
     );
   };
   const escap = runs.filter((r) => r.peer === 'escap');
@@ -168,7 +172,47 @@ function ratios(runs) {
   for (const e of escap) {
     const h = get('hocuspocus', e.workload, e.value);
     const raw = get('raw-ws', e.workload, e.value);
+    const hdb = get('hocuspocus-db', e.workload, e.value);
+    const yws = get('y-websocket', e.workload, e.value);
     const m = e.median;
+    // The fair comparison (issue "cost per edit"): both sides persist.
+    if (hdb && (e.workload === 'w1' || e.workload === 'w2')) {
+      const w = e.workload.toUpperCase();
+      const at = e.workload === 'w1' ? `N=${e.value}` : `D=${e.value}`;
+      row(
+        `${w} ${at} Node CPU ms per edit, escap / hocuspocus-db`,
+        m.serverNodeCpuMsPerEdit,
+        hdb.median.serverNodeCpuMsPerEdit,
+        1,
+      );
+      if (e.workload === 'w1')
+        row(`W1 ${at} p99 ms, escap / hocuspocus-db`, m.p99, hdb.median.p99, 1);
+      if (e.workload === 'w2') {
+        row(`W2 ${at} p95 ms, escap / hocuspocus-db`, m.p95, hdb.median.p95, 1);
+        row(
+          `W2 ${at} Node peak RSS MB, escap / hocuspocus-db`,
+          m.serverNodePeakRssMB,
+          hdb.median.serverNodePeakRssMB,
+          1,
+        );
+      }
+      row(`${w} ${at} delivered %, escap / 100`, m.deliveredPct, 100, 1, false);
+    }
+    if (yws && (e.workload === 'w1' || e.workload === 'w2')) {
+      const at = e.workload === 'w1' ? `N=${e.value}` : `D=${e.value}`;
+      row(
+        `${e.workload.toUpperCase()} ${at} Node CPU ms per edit, escap / y-websocket (stretch)`,
+        m.serverNodeCpuMsPerEdit,
+        yws.median.serverNodeCpuMsPerEdit,
+        1.5,
+      );
+      row(
+        `${e.workload.toUpperCase()} ${at} Node peak RSS MB, escap / y-websocket (stretch)`,
+        m.serverNodePeakRssMB,
+        yws.median.serverNodePeakRssMB,
+        1.5,
+      );
+    }
     if (e.workload === 'w1') {
       for (const k of ['p50', 'p95', 'p99'])
         if (h) row(`W1 N=${e.value} ${k} ms, escap / hocuspocus`, m[k], h.median[k], 1);

@@ -5,6 +5,7 @@
 //
 //   node scripts/build-server.mjs            server/src/main.ts      -> server/dist/main.mjs
 //   node scripts/build-server.mjs --bench    also bench/servers/escap.ts -> bench/.build/escap-server.mjs
+//                                            and bench/servers/hocuspocus-db.ts -> bench/.build/hocuspocus-db-server.mjs
 //
 // The production image installs no development dependencies (`npm ci --omit=dev`), among them
 // the embedded databases (docs/database.md). So the server bundle may load a development
@@ -19,6 +20,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entries = [['server/src/main.ts', 'server/dist/main.mjs', { production: true }]];
 if (process.argv.includes('--bench')) {
   entries.push(['bench/servers/escap.ts', 'bench/.build/escap-server.mjs', {}]);
+  entries.push(['bench/servers/hocuspocus-db.ts', 'bench/.build/hocuspocus-db-server.mjs', {}]);
 }
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const devOnly = new Set(Object.keys(pkg.devDependencies ?? {}));

@@ -29,6 +29,8 @@ export const server = {
   seedsRoster: true,
   // 'stored' W3 seeding: the server stores the fixture's updates in its database before READY.
   storedSeed: true,
+  // Serves its database command counters (bench/lib/db-stats.ts).
+  dbStats: true,
 };
 // The worker imports the app's TypeScript client provider.
 export const workerExecArgv = ['--import', 'tsx'];

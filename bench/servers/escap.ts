@@ -28,6 +28,7 @@ import * as Y from 'yjs';
 import { noteDocId } from '../../shared/src/notes.js';
 import { PROFESSIONS } from '../../shared/src/professions.js';
 import { createApp } from '../../server/src/app.js';
+import { countCommands, serveStats } from '../lib/db-stats.js';
 import type { ProfessionalDoc, SessionDoc } from '../../server/src/auth/model.js';
 import { newSessionToken } from '../../server/src/auth/tokens.js';
 import { parseConfig } from '../../server/src/config.js';
@@ -74,7 +75,8 @@ const config = parseConfig({
   // the limits themselves.
   RATE_LIMITS: process.env.RATE_LIMITS ?? 'false',
 });
-const db = await openConnection(database.uri, { dbName });
+const db = await openConnection(database.uri, { dbName, monitorCommands: true });
+serveStats(countCommands(db.getClient()));
 const app = await createApp({ config, db, logger, engine: database.engine });
 
 const seeded = await seed(db, roster);

@@ -9,7 +9,8 @@ import { probeEngine, rememberTraits } from './engine.js';
  */
 export async function openConnection(
   uri: string,
-  opts: { dbName?: string | undefined } = {},
+  // monitorCommands: the benchmarks count the commands the app sends (bench/lib/db-stats.ts).
+  opts: { dbName?: string | undefined; monitorCommands?: boolean } = {},
 ): Promise<Connection> {
   const traits = await probeEngine(uri);
   const conn = mongoose.createConnection(uri, {
@@ -20,6 +21,7 @@ export async function openConnection(
     // connection flap between connected and disconnected; polling heartbeats work with it.
     ...(traits.pollHeartbeats ? { serverMonitoringMode: 'poll' as const } : {}),
     ...(opts.dbName ? { dbName: opts.dbName } : {}),
+    ...(opts.monitorCommands ? { monitorCommands: true } : {}),
   });
   await conn.asPromise();
   rememberTraits(conn, traits);
