@@ -79,6 +79,8 @@ const envSchema = z.object({
     .default(NOTE_LIMITS.maxDocBytes),
   /** Stored updates of a note after which they are merged into a snapshot. */
   NOTE_COMPACT_AFTER: z.coerce.number().int().min(2).max(1_000_000).default(500),
+  /** How long the note writer gathers edits before a write (ms); see docs/notes.md. */
+  NOTE_WRITE_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(50),
   /** Participation ledger: calendar years are counted in this IANA time zone. */
   LEDGER_TIME_ZONE: z
     .string()
@@ -186,7 +188,12 @@ export interface Config {
   eligibility: { threshold: number; gridItems: number };
   invitationTtlMs: number;
   publicUrl: string | undefined;
-  notes: { maxUpdateBytes: number; maxDocBytes: number; compactAfter: number };
+  notes: {
+    maxUpdateBytes: number;
+    maxDocBytes: number;
+    compactAfter: number;
+    writeLingerMs: number;
+  };
   ledger: LedgerSettings;
   /** undefined: no limit at all (RATE_LIMITS=false). */
   rateLimits: RateLimitSettings | undefined;
@@ -287,6 +294,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
       maxUpdateBytes: e.NOTE_MAX_UPDATE_BYTES,
       maxDocBytes: e.NOTE_MAX_DOC_BYTES,
       compactAfter: e.NOTE_COMPACT_AFTER,
+      writeLingerMs: e.NOTE_WRITE_LINGER_MS,
     },
     ledger: {
       timeZone: e.LEDGER_TIME_ZONE,

@@ -196,7 +196,7 @@ export async function buildServices({
   });
   const notices = new TeamNotices({ teams, notifications, now });
   const tasks = new TaskService({ Task, Professional, teams, commands, contributions, io, now });
-  const noteStore = new NoteStore(noteModels);
+  const noteStore = new NoteStore(noteModels, { lingerMs: config.notes.writeLingerMs });
   const late: { sync?: NoteSync } = {};
   const registry = new DocRegistry(noteStore, logger, {
     compactAfter: config.notes.compactAfter,

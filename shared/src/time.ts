@@ -42,8 +42,18 @@ function wallClock(at: Date, timeZone: string) {
 
 /** The calendar year an instant belongs to in the given zone. */
 export function yearOf(at: Date, timeZone = LEDGER_TIME_ZONE): number {
-  return wallClock(at, timeZone).year;
+  // Asked for every note edit and message (contributions count in their year): the bounds of
+  // the last year found are kept per zone, so that formatting a date is needed only when an
+  // instant falls outside them.
+  const t = at.getTime();
+  const known = knownYears.get(timeZone);
+  if (known && t >= known.start && t < known.end) return known.year;
+  const year = wallClock(at, timeZone).year;
+  const { start, end } = yearBounds(year, timeZone);
+  knownYears.set(timeZone, { year, start: start.getTime(), end: end.getTime() });
+  return year;
 }
+const knownYears = new Map<string, { year: number; start: number; end: number }>();
 
 /**
  * Whether two instants fall in the same calendar year of the zone: what is counted in one

@@ -73,7 +73,7 @@ describe('notes: a failed write', () => {
     await waitFor(() => b.text() === 'Début ');
 
     const insertMany = vi
-      .spyOn(t.db.model('NoteUpdate'), 'insertMany')
+      .spyOn(t.db.model('NoteUpdate').collection, 'insertMany')
       .mockRejectedValueOnce(new Error('write failed'));
     a.type('perdu ');
     await waitFor(() => a.provider.status !== 'saving' && insertMany.mock.calls.length > 0);
@@ -186,7 +186,7 @@ describe('NoteStore (against the database)', () => {
 
   it('groups concurrent writes, and resolves each only once it is stored', async () => {
     const store = new NoteStore(models);
-    const insertMany = vi.spyOn(models.NoteUpdate, 'insertMany');
+    const insertMany = vi.spyOn(models.NoteUpdate.collection, 'insertMany');
     const { doc, updates } = history(60);
     const stored: boolean[] = [];
     await Promise.all(
@@ -204,11 +204,30 @@ describe('NoteStore (against the database)', () => {
     expect(sameState(back, doc)).toBe(true);
   });
 
+  it('with a linger, edits arriving one after another share one write', async () => {
+    const store = new NoteStore(models, { lingerMs: 30 });
+    const insertMany = vi.spyOn(models.NoteUpdate.collection, 'insertMany');
+    const { doc, updates } = history(5);
+    // Without a linger the first edit leaves alone and the others follow in a second write.
+    const stored: number[] = [];
+    await Promise.all(
+      updates.map((u) =>
+        store.store('lingered', entry(u)).then(async () => {
+          stored.push(await models.NoteUpdate.countDocuments({ docId: 'lingered' }));
+        }),
+      ),
+    );
+    expect(insertMany).toHaveBeenCalledTimes(1);
+    expect(stored).toEqual([5, 5, 5, 5, 5]);
+    insertMany.mockRestore();
+    expect(sameState((await loaded(store, 'lingered')).doc, doc)).toBe(true);
+  });
+
   it('a failed write rejects its whole batch and the next write goes through', async () => {
     const store = new NoteStore(models);
     const { updates } = history(3);
     const insertMany = vi
-      .spyOn(models.NoteUpdate, 'insertMany')
+      .spyOn(models.NoteUpdate.collection, 'insertMany')
       .mockRejectedValueOnce(new Error('disk full'));
     await expect(store.store('failing', entry(updates[0]!))).rejects.toThrow('disk full');
     insertMany.mockRestore();

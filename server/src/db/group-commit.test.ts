@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GroupCommit } from './group-commit.js';
 
 /** A writer that records its batches and waits to be released, like a database round trip. */
@@ -66,5 +66,42 @@ describe('GroupCommit', () => {
     await w.next();
     await flushed;
     expect(done).toEqual(['stored 1', 'flushed']);
+  });
+
+  it('with a linger, an idle writer gathers what arrives within it into one write', async () => {
+    vi.useFakeTimers();
+    try {
+      const batches: number[][] = [];
+      const group = new GroupCommit<number, string>(
+        async (batch) => {
+          batches.push(batch);
+          await Promise.resolve();
+          return batch.map((n) => `stored ${n}`);
+        },
+        { lingerMs: 50 },
+      );
+      const settled: string[] = [];
+      const track = (p: Promise<string>) => void p.then((r) => settled.push(r));
+      track(group.push(1));
+      await vi.advanceTimersByTimeAsync(20);
+      track(group.push(2));
+      await vi.advanceTimersByTimeAsync(29);
+      // Nothing is written, nor acknowledged, before the linger is over.
+      expect(batches).toEqual([]);
+      expect(settled).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      await group.flush();
+      expect(batches).toEqual([[1, 2]]);
+      expect(settled).toEqual(['stored 1', 'stored 2']);
+      // The next item after a quiet spell waits for a linger of its own.
+      track(group.push(3));
+      await vi.advanceTimersByTimeAsync(49);
+      expect(batches).toEqual([[1, 2]]);
+      await vi.advanceTimersByTimeAsync(1);
+      await group.flush();
+      expect(batches).toEqual([[1, 2], [3]]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -17,10 +17,13 @@ export class GroupCommit<T, R = void> {
   /**
    * `opts.sharedWith`: the connection, when transactions also write the collections this
    * writes; each batch then takes its turn with them where the engine needs it (`exclusive`).
+   * `opts.lingerMs`: an idle writer waits that long before taking its first batch, so that
+   * items arriving a few at a time (one typist's keystrokes) share a write too; it delays each
+   * caller's settlement by at most that, and never what the item is (docs/notes.md).
    */
   constructor(
     private readonly write: (batch: T[]) => Promise<(R | Error)[]>,
-    private readonly opts: { sharedWith?: Connection } = {},
+    private readonly opts: { sharedWith?: Connection; lingerMs?: number } = {},
   ) {}
 
   push(item: T): Promise<R> {
@@ -39,6 +42,8 @@ export class GroupCommit<T, R = void> {
 
   private async drain(): Promise<void> {
     try {
+      const linger = this.opts.lingerMs ?? 0;
+      if (linger > 0) await new Promise((resolve) => setTimeout(resolve, linger));
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0);
         let results: (R | Error)[];
