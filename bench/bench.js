@@ -756,7 +756,7 @@ const SUITES = {
 SUITES.spec = SUITES.full;
 
 async function main() {
-  const peers = (env('peer', null) || env('peers', 'escap,hocuspocus,y-websocket,raw-ws')).split(
+  const peers = (env('peer', null) || env('peers', 'escap,hocuspocus-db,hocuspocus,y-websocket,raw-ws')).split(
     ',',
   );
   if (args.suite) {
