@@ -37,7 +37,10 @@ export function countCommands(client: MongoClient): DbStats {
   const stats: DbStats = { commands: 0, docsWritten: 0, byCommand: {} };
   client.on('commandStarted', (e) => {
     stats.commands++;
-    stats.byCommand[e.commandName] = (stats.byCommand[e.commandName] ?? 0) + 1;
+    // By command and collection ("insert noteupdates"): where the work goes.
+    const target = (e.command as Record<string, unknown>)[e.commandName];
+    const key = typeof target === 'string' ? `${e.commandName} ${target}` : e.commandName;
+    stats.byCommand[key] = (stats.byCommand[key] ?? 0) + 1;
     stats.docsWritten += written(e.commandName, e.command);
   });
   return stats;
