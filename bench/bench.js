@@ -756,9 +756,9 @@ const SUITES = {
 SUITES.spec = SUITES.full;
 
 async function main() {
-  const peers = (env('peer', null) || env('peers', 'escap,hocuspocus-db,hocuspocus,y-websocket,raw-ws')).split(
-    ',',
-  );
+  const peers = (
+    env('peer', null) || env('peers', 'escap,hocuspocus-db,hocuspocus,y-websocket,raw-ws')
+  ).split(',');
   if (args.suite) {
     const s = SUITES[args.suite];
     if (!s) throw new Error(`unknown suite ${args.suite}`);

@@ -16,6 +16,14 @@ describe('parseConfig', () => {
     expect(config.sessionSecret).toHaveLength(64);
   });
 
+  it('gathers note writes 50 ms and budgets memory by default; 0 turns either off', () => {
+    expect(parseConfig({}).notes).toMatchObject({ writeLingerMs: 50, memoryBudgetMb: 1536 });
+    expect(
+      parseConfig({ NOTE_WRITE_LINGER_MS: '0', NOTE_MEMORY_BUDGET_MB: '0' }).notes,
+    ).toMatchObject({ writeLingerMs: 0, memoryBudgetMb: undefined });
+    expect(() => parseConfig({ NOTE_WRITE_LINGER_MS: '5000' })).toThrow(ConfigError);
+  });
+
   it('downloads a mongod for npm start but never in tests, unless told', () => {
     expect(parseConfig({}).embedded).toEqual({ engine: 'auto', download: true });
     expect(parseConfig({ NODE_ENV: 'test' }).embedded.download).toBe(false);

@@ -81,6 +81,8 @@ const envSchema = z.object({
   NOTE_COMPACT_AFTER: z.coerce.number().int().min(2).max(1_000_000).default(500),
   /** How long the note writer gathers edits before a write (ms); see docs/notes.md. */
   NOTE_WRITE_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(50),
+  /** Resident memory (MB) above which notes not yet in memory are refused; 0 turns it off. */
+  NOTE_MEMORY_BUDGET_MB: z.coerce.number().int().min(0).max(1_000_000).default(1536),
   /** Participation ledger: calendar years are counted in this IANA time zone. */
   LEDGER_TIME_ZONE: z
     .string()
@@ -193,6 +195,8 @@ export interface Config {
     maxDocBytes: number;
     compactAfter: number;
     writeLingerMs: number;
+    /** undefined: no budget (NOTE_MEMORY_BUDGET_MB=0). */
+    memoryBudgetMb: number | undefined;
   };
   ledger: LedgerSettings;
   /** undefined: no limit at all (RATE_LIMITS=false). */
@@ -295,6 +299,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
       maxDocBytes: e.NOTE_MAX_DOC_BYTES,
       compactAfter: e.NOTE_COMPACT_AFTER,
       writeLingerMs: e.NOTE_WRITE_LINGER_MS,
+      memoryBudgetMb: e.NOTE_MEMORY_BUDGET_MB || undefined,
     },
     ledger: {
       timeZone: e.LEDGER_TIME_ZONE,

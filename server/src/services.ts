@@ -202,6 +202,7 @@ export async function buildServices({
     compactAfter: config.notes.compactAfter,
     idleMs: 30_000,
     onLoaded: (live) => late.sync?.loaded(live),
+    memoryBudgetBytes: config.notes.memoryBudgetMb && config.notes.memoryBudgetMb * 1024 * 1024,
   });
   const presence = new NotePresence();
   const noteSync = new NoteSync({ io, registry, store: noteStore, bus, presence, logger, link });

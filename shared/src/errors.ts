@@ -185,6 +185,11 @@ export const ERRORS = {
       "Cette année n'est pas disponible : choisissez une année entre 2024 et l'année en cours.",
   },
   database_unavailable: { status: 503, message: 'Le service est momentanément indisponible.' },
+  server_busy: {
+    status: 503,
+    message:
+      'Le serveur est très sollicité : cette note ne peut pas être ouverte pour l’instant. Réessayez dans une minute.',
+  },
   internal_error: {
     status: 500,
     message: 'Une erreur inattendue est survenue. Veuillez réessayer.',

@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
 import * as Y from 'yjs';
+import { AppError } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import { safeError } from '../logger.js';
 import type { NoteStore } from './store.js';
@@ -37,6 +38,14 @@ export interface RegistryOptions {
   idleMs: number;
   /** Told when a copy is loaded (several instances: it asks the others what it lacks). */
   onLoaded?: (live: LiveDoc) => void;
+  /**
+   * The instance's memory budget in bytes (NOTE_MEMORY_BUDGET_MB): above it, a note not held
+   * yet is refused (`server_busy`) rather than loaded; notes held keep working. See
+   * docs/notes.md, "Memory".
+   */
+  memoryBudgetBytes?: number | undefined;
+  /** What the budget is compared with: the process's resident memory. */
+  memoryUsed?: () => number;
 }
 
 /**
@@ -57,6 +66,11 @@ export class DocRegistry {
   get(id: string, teamId: Types.ObjectId): Promise<LiveDoc> {
     let live = this.docs.get(id);
     if (!live) {
+      const budget = this.options.memoryBudgetBytes;
+      const used = this.options.memoryUsed ?? (() => process.memoryUsage.rss());
+      if (budget !== undefined && used() > budget) {
+        return Promise.reject(new AppError('server_busy'));
+      }
       live = this.load(id, teamId);
       this.docs.set(id, live);
       live.then(

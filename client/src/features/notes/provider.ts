@@ -52,6 +52,7 @@ const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   'database_unavailable',
   'internal_error',
   'rate_limited',
+  'server_busy',
 ]);
 
 /**
