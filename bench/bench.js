@@ -10,7 +10,6 @@ import {
   mkdirSync,
   existsSync,
   createWriteStream,
-  readdirSync,
   rmSync,
 } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -20,6 +19,7 @@ import net from 'node:net';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { buildFixture } from './lib/fixture.js';
+import { descendants } from './lib/proc.js';
 import { summarize, median, timeline } from './lib/stats.js';
 import { report } from './report.js';
 
@@ -209,24 +209,8 @@ function killAll(pids) {
   }
 }
 
-// /proc sampling of the server process and its descendants (start commands may be wrappers).
-function descendants(pid) {
-  const kids = new Map();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const st = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
-      if (!kids.has(ppid)) kids.set(ppid, []);
-      kids.get(ppid).push(Number(d));
-    } catch {
-      // gone already
-    }
-  }
-  const out = [pid];
-  for (let i = 0; i < out.length; i++) out.push(...(kids.get(out[i]) || []));
-  return out;
-}
+// /proc sampling of the server process and its descendants (start commands may be wrappers):
+// `descendants` (lib/proc.js).
 
 // Sums over the process tree (a server with its own database child counts both); `main*` is
 // the root process alone (the Node server without its database).

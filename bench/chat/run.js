@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SERVER_NODE_FLAGS } from '../../scripts/node-flags.mjs';
+import { descendants } from '../lib/proc.js';
 import { summarize } from '../lib/stats.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -65,6 +66,8 @@ function startServer(roster) {
   const dir = mkdtempSync(path.join(tmpdir(), 'escap-chat-bench-'));
   const seedFile = path.join(dir, 'seed.json');
   const port = 4700 + Math.floor(Math.random() * 1000);
+  // The server's database command counters (bench/lib/db-stats.ts) on the next port.
+  const statsPort = port + 1000;
   const child = spawn(
     process.execPath,
     [...SERVER_NODE_FLAGS, path.join(here, '..', '.build', 'escap-server.mjs')],
@@ -76,6 +79,7 @@ function startServer(roster) {
         LOG_LEVEL: 'silent',
         BENCH_ROSTER: JSON.stringify(roster),
         BENCH_SEED_FILE: seedFile,
+        BENCH_STATS_PORT: String(statsPort),
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -83,34 +87,26 @@ function startServer(roster) {
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => {
       if (String(d).includes('READY'))
-        resolve({ child, port, seed: JSON.parse(readFileSync(seedFile, 'utf8')) });
+        resolve({ child, port, statsPort, seed: JSON.parse(readFileSync(seedFile, 'utf8')) });
     });
     child.on('exit', (code) => reject(new Error(`server exited (${code}) before READY`)));
   });
 }
 
-/** CPU seconds and RSS of a process and its children (the embedded database), from /proc. */
+/** CPU seconds and RSS of a process and everything below it (the embedded database), from /proc. */
 function sample(pid) {
-  const pids = [pid];
-  try {
-    pids.push(
-      ...readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-        .trim()
-        .split(/\s+/)
-        .filter(Boolean)
-        .map(Number),
-    );
-  } catch {
-    // No children (or the process is gone): the server alone.
-  }
+  const pids = descendants(pid);
   let cpu = 0;
+  let nodeCpu = 0;
   let rss = 0;
   let nodeRss = 0;
   for (const p of pids) {
     try {
       const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      cpu += (Number(fields[11]) + Number(fields[12])) / 100;
+      const c = (Number(fields[11]) + Number(fields[12])) / 100;
+      cpu += c;
+      if (p === pid) nodeCpu = c;
       const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
       rss += kb / 1024;
       if (p === pid) nodeRss = kb / 1024;
@@ -118,7 +114,12 @@ function sample(pid) {
       // A child that exited between the listing and the read.
     }
   }
-  return { cpu, rss, nodeRss };
+  return { cpu, nodeCpu, rss, nodeRss };
+}
+
+/** What the server's driver has sent so far (command monitoring). */
+async function dbStats(server) {
+  return (await fetch(`http://127.0.0.1:${server.statsPort}/`)).json();
 }
 
 async function runScenario(name) {
@@ -161,6 +162,7 @@ async function runScenario(name) {
   for (const m of members)
     plans[m.index] = [def.plan(m.teamId, m.inTeam, m.size, m.index, members.length)];
   const before = sample(server.child.pid);
+  const db0 = await dbStats(server);
   let peakRss = before.rss;
   let peakNodeRss = before.nodeRss;
   const sampler = setInterval(() => {
@@ -174,6 +176,7 @@ async function runScenario(name) {
   await new Promise((r) => setTimeout(r, 500 + def.durationMs + 5_000));
   clearInterval(sampler);
   const after = sample(server.child.pid);
+  const db1 = await dbStats(server);
   const results = await Promise.all(
     workers.map((w) => {
       const done = answer(w, 'done');
@@ -212,6 +215,15 @@ async function runScenario(name) {
     latency: summarize(latencies),
     server: {
       cpuS: after.cpu - before.cpu,
+      nodeCpuS: after.nodeCpu - before.nodeCpu,
+      databaseCpuS: after.cpu - before.cpu - (after.nodeCpu - before.nodeCpu),
+      dbCommandsPerMessage: (db1.commands - db0.commands) / Math.max(1, sum('sent')),
+      dbDocsWrittenPerMessage: (db1.docsWritten - db0.docsWritten) / Math.max(1, sum('sent')),
+      dbCommandsByName: Object.fromEntries(
+        Object.entries(db1.byCommand)
+          .map(([k, v]) => [k, v - (db0.byCommand[k] ?? 0)])
+          .filter(([, v]) => v > 0),
+      ),
       peakRssMb: Math.round(peakRss),
       peakNodeRssMb: Math.round(peakNodeRss),
     },
@@ -230,13 +242,13 @@ for (const name of opt.scenario.split(',')) {
 }
 console.log(`\nChat benchmark — engine: ${rows[0]?.engine} (node ${process.version})\n`);
 console.log(
-  '| scenario | clients | teams | s | msgs sent | acked | delivered % | errors | p50 ms | p95 ms | p99 ms | max ms | server CPU s | peak RSS MB (node) | connect s |',
+  '| scenario | clients | teams | s | msgs sent | acked | delivered % | errors | p50 ms | p95 ms | p99 ms | max ms | server CPU s (node / database) | db commands / message | db docs written / message | peak RSS MB (node) | connect s |',
 );
-console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
 for (const r of rows) {
   const l = r.latency;
   console.log(
-    `| ${r.scenario} | ${r.clients} | ${r.teams} | ${r.durationS} | ${r.sent} | ${r.acked} | ${fmt(r.deliveredPct)} | ${r.errorCount}${r.errorCount ? ` ${JSON.stringify({ ...r.errors, ...r.refusedCodes })}` : ''} | ${fmt(l.p50)} | ${fmt(l.p95)} | ${fmt(l.p99)} | ${fmt(l.max)} | ${fmt(r.server.cpuS)} | ${r.server.peakRssMb} (${r.server.peakNodeRssMb}) | ${fmt(r.connectS)} |`,
+    `| ${r.scenario} | ${r.clients} | ${r.teams} | ${r.durationS} | ${r.sent} | ${r.acked} | ${fmt(r.deliveredPct)} | ${r.errorCount}${r.errorCount ? ` ${JSON.stringify({ ...r.errors, ...r.refusedCodes })}` : ''} | ${fmt(l.p50)} | ${fmt(l.p95)} | ${fmt(l.p99)} | ${fmt(l.max)} | ${fmt(r.server.cpuS)} (${fmt(r.server.nodeCpuS)} / ${fmt(r.server.databaseCpuS)}) | ${fmt(r.server.dbCommandsPerMessage)} | ${fmt(r.server.dbDocsWrittenPerMessage)} | ${r.server.peakRssMb} (${r.server.peakNodeRssMb}) | ${fmt(r.connectS)} |`,
   );
 }
 const failed = rows.some((r) => r.errorCount > 0 || r.deliveredPct < 100);
