@@ -1,9 +1,10 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
+import { Types } from 'mongoose';
 import * as Y from 'yjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { openNote, waitFor, type NoteClient } from '../helpers/notes.js';
-import { storedPieces, WireNote } from '../helpers/noteWire.js';
+import { eventually, storedPieces, WireNote } from '../helpers/noteWire.js';
 import {
   activeTeam,
   buildConsent,
@@ -215,5 +216,21 @@ describe('notes: access', () => {
       }),
     ).toMatchObject({ ok: false, error: { code: 'not_joined' } });
     expect(await storedCount(other.team.id)).toBe(0);
+  });
+
+  it('an edit is audited for its author and note, with the context read at the join', async () => {
+    const { team, creator } = await activeTeam(t);
+    const note = await wire(creator, team.id);
+    expect(await note.send(note.append('Première ligne'))).toMatchObject({ ok: true });
+    const edits = () =>
+      t.db
+        .collection('auditentries')
+        .find({ teamId: new Types.ObjectId(team.id), action: 'note.edit' })
+        .toArray();
+    await eventually(async () => (await edits()).length > 0);
+    const [entry, ...more] = await edits();
+    expect(more).toEqual([]);
+    expect(String(entry!.actorId)).toBe(creator.id);
+    expect(entry!.detail).toBe('note:plan');
   });
 });

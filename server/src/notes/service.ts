@@ -188,14 +188,25 @@ export class NoteService {
     return at;
   }
 
-  /** Whether the professional may still open the note, and why it is read-only if it is (404 if not a member). */
-  async access(actor: Professional, address: NoteAddress): Promise<ReadOnlyReason> {
-    return readOnlyReason(await this.deps.teams.member(actor, address.teamId));
+  /**
+   * Whether the professional may still open the note, and why it is read-only if it is (404 if
+   * not a member), with the member context read for it (the socket keeps it for the audit).
+   */
+  async access(
+    actor: Professional,
+    address: NoteAddress,
+  ): Promise<{ readOnly: ReadOnlyReason; ctx: MemberContext }> {
+    const ctx = await this.deps.teams.member(actor, address.teamId);
+    return { readOnly: readOnlyReason(ctx), ctx };
   }
 
-  /** Edits are audited per author and document at most every few minutes, not per keystroke. */
-  async auditEdit(actor: Professional, address: NoteAddress): Promise<void> {
-    const ctx = await this.deps.teams.member(actor, address.teamId);
+  /**
+   * Edits are audited per author and document at most every few minutes, not per keystroke,
+   * with the context the socket read when it joined (or at its last re-check): the socket can
+   * edit only while it is in the note's room, which every revocation empties, so it is a
+   * member's; reading it again per audited edit cost two queries per socket.
+   */
+  async auditEdit(ctx: MemberContext, address: NoteAddress): Promise<void> {
     await this.deps.teams.audit(ctx, 'note.edit', `note:${address.doc}`);
   }
 

@@ -14,6 +14,7 @@ import type { AppMetrics } from '../metrics/metrics.js';
 import { AppError } from '../http/errors.js';
 import { safeError, type Logger } from '../logger.js';
 import type { AppSocket, SocketFeature } from '../realtime/io.js';
+import type { MemberContext } from '../teams/access.js';
 import { removalUpdate, stampAwareness } from './awareness.js';
 import type { NotePresence } from './presence.js';
 import type { DocRegistry, LiveDoc } from './registry.js';
@@ -29,6 +30,8 @@ interface OpenNote {
   /** Awareness client ids this socket spoke for, removed when it goes. */
   awareness: Map<number, number>;
   lastEditAudit: number;
+  /** The member context read at the join or the last re-check (for the edit audit). */
+  ctx: MemberContext;
 }
 
 const EDIT_AUDIT_EVERY_MS = 10 * 60_000;
@@ -73,7 +76,7 @@ export function noteSocketFeature(deps: {
       for (const [docId, note] of [...(open.get(socket) ?? [])]) {
         let readOnly: ReadOnlyReason;
         try {
-          readOnly = await notes.access(who, note.address);
+          ({ readOnly, ctx: note.ctx } = await notes.access(who, note.address));
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
           close(socket, docId);
@@ -116,8 +119,9 @@ export function noteSocketFeature(deps: {
             // and the sync answer is computed once it is in the room, so no edit falls between.
             await socket.join(noteRoom(address));
             let readOnly: ReadOnlyReason;
+            let ctx: MemberContext;
             try {
-              readOnly = await notes.access(who, address);
+              ({ readOnly, ctx } = await notes.access(who, address));
             } catch (err) {
               await socket.leave(noteRoom(address));
               throw err;
@@ -125,9 +129,14 @@ export function noteSocketFeature(deps: {
             const messages = notes.syncReply(live, vector);
             // Gone meanwhile: its disconnect already closed what it had open.
             if (!socket.connected) return;
-            open
-              .get(socket)
-              ?.set(docId, { address, live, readOnly, awareness: new Map(), lastEditAudit: 0 });
+            open.get(socket)?.set(docId, {
+              address,
+              live,
+              readOnly,
+              awareness: new Map(),
+              lastEditAudit: 0,
+              ctx,
+            });
             registry.subscribe(live);
             ack({ ok: true, data: { readOnly: readOnly !== undefined, messages } });
             // Who is already here: the last state of everyone else, on every instance.
@@ -193,7 +202,7 @@ export function noteSocketFeature(deps: {
         const now = Date.now();
         if (now - note.lastEditAudit > EDIT_AUDIT_EVERY_MS) {
           note.lastEditAudit = now;
-          await notes.auditEdit(who, note.address);
+          await notes.auditEdit(note.ctx, note.address);
         }
       };
 
