@@ -45,6 +45,12 @@ type TaskPatch = Partial<Pick<TaskDoc, 'title' | 'details' | 'assigneeId' | 'due
 export class TaskService {
   constructor(private readonly deps: TaskDeps) {}
 
+  /** Names of tasks in the audit journal (audit/names.ts), read by the team's members. */
+  async auditNames(teamId: Types.ObjectId, ids: Types.ObjectId[]): Promise<Map<string, string>> {
+    const docs = await this.deps.Task.find({ _id: { $in: ids }, teamId }).lean();
+    return new Map(docs.map((d) => [String(d._id), `Tâche « ${d.title} »`]));
+  }
+
   /** Every open task and the most recently done ones, in display order (overdue first). */
   async list(ctx: MemberContext): Promise<TaskView[]> {
     const { Task } = this.deps;
