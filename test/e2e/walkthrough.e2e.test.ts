@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { calendarDay } from '../../shared/src/tasks.js';
 import { browserSuite, doctorAndNurse, screenshotsIn, signIn } from '../helpers/e2e.js';
-import { createTeam, signUpPro, signUpPros } from '../teamFactories.js';
+import { createTeam, expectStatus, signUpPro, signUpPros } from '../teamFactories.js';
 
 /**
  * Defects a new user met in a walkthrough of the app at 375 px (issue 15, item 5), each
@@ -140,5 +140,44 @@ describe('walkthrough defects', () => {
     await other.getByRole('heading', { name: 'Inviter un professionnel' }).waitFor(LIVE);
     await other.getByLabel('Numéro RPPS').waitFor();
     expect(await other.getByLabel('En tant que médecin traitant').count()).toBe(0);
+  });
+});
+
+describe('the public verification page', () => {
+  const suite = browserSuite();
+
+  it('speaks of the professional and shows the statement’s time zone, not the reader’s', async () => {
+    const doctor = await signUpPro(suite.app, { profession: 'medecin' });
+    const res = await doctor.agent.get('/api/ledger/statement.pdf');
+    expect(res.status).toBe(200);
+    const code = res.headers.get('x-statement-code')!;
+    const check = expectStatus(
+      await doctor.agent.get<{ issuedAt: string }>(`/api/statements/${code}`),
+      200,
+    );
+    // A reader in New York.
+    const context = await suite.browser.browser.newContext({
+      baseURL: suite.app.baseUrl,
+      locale: 'fr-FR',
+      timezoneId: 'America/New_York',
+      viewport: { width: 375, height: 812 },
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto(`/verification/${code}`);
+      await page.getByText('Attestation authentique').waitFor(LIVE);
+      const paris = new Intl.DateTimeFormat('fr-FR', {
+        dateStyle: 'long',
+        timeStyle: 'short',
+        timeZone: 'Europe/Paris',
+      })
+        .format(new Date(check.issuedAt))
+        .replace(/^1 /, '1er ');
+      const text = await page.locator('main').innerText();
+      expect(text).toContain(`émise le ${paris} (heure de Paris)`);
+      expect(text).not.toMatch(/\bvotre\b|\bvous\b/i);
+    } finally {
+      await context.close();
+    }
   });
 });
