@@ -153,11 +153,9 @@ describe('shared care notes in the browser', () => {
 
     // Each sees the other's text appear.
     await editor(doctorPage).click();
-    await doctorPage.getByRole('button', { name: 'Titre de niveau 2' }).click();
+    await doctorPage.getByRole('button', { name: 'Titre 2' }).click();
     expect(
-      await doctorPage
-        .getByRole('button', { name: 'Titre de niveau 2' })
-        .getAttribute('aria-pressed'),
+      await doctorPage.getByRole('button', { name: 'Titre 2' }).getAttribute('aria-pressed'),
     ).toBe('true');
     await doctorPage.keyboard.type('Objectifs');
     await doctorPage.keyboard.press('Enter');
