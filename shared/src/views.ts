@@ -89,6 +89,10 @@ export interface TeamSummaryView {
   createdAt: string;
   /** Messages by others after my last read, up to CHAT_LIMITS.unreadCap. */
   unread: number;
+  /** Open tasks, and those past their day (counts only: no titles in the list). */
+  tasks: { open: number; overdue: number };
+  /** What keeps it from being active (the next step), in the order of `activationGaps`. */
+  gaps: ActivationGap[];
 }
 
 export interface TeamView {

@@ -53,7 +53,12 @@ describe('every page, at 375×812 and 1280×800', () => {
       {
         name: 'home',
         path: '/',
-        ready: (p) => p.getByRole('heading', { name: 'Mes ESCAP' }).waitFor(LIVE),
+        // Each card: the patient, open tasks and the next step.
+        ready: async (p) => {
+          await p.getByRole('heading', { name: 'Mes ESCAP' }).waitFor(LIVE);
+          await p.getByText('1 à faire').waitFor(LIVE);
+          await p.getByText('Il manque 2 professionnels (au moins 3 membres).').waitFor(LIVE);
+        },
       },
       {
         name: 'create',

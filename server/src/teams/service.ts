@@ -26,6 +26,7 @@ import type { Session } from '../db/transaction.js';
 import type { TeamCommands } from './commands.js';
 import { currentMemberIds, isCurrentMember } from './memberships.js';
 import type { TeamDoc, TeamModels } from './model.js';
+import { activationGaps } from '../../../shared/src/rules/activation.js';
 import { lockAsMember } from './state.js';
 import { buildTeamView, loadRefs } from './views.js';
 
@@ -50,8 +51,20 @@ export interface TeamServiceDeps {
  * other features need answered (who is a member now, of which teams) are asked here rather
  * than of the models. Changes go through `TeamCommands`.
  */
+/** Open and overdue tasks per team, for "Mes ESCAP" (the tasks feature counts its own). */
+export type TaskCounter = (
+  teamIds: Types.ObjectId[],
+) => Promise<Map<string, { open: number; overdue: number }>>;
+
 export class TeamService {
+  #taskCounter: TaskCounter | undefined;
+
   constructor(private readonly deps: TeamServiceDeps) {}
+
+  /** Set once at wiring (services.ts): tasks depend on teams, not the other way round. */
+  countTasksWith(counter: TaskCounter): void {
+    this.#taskCounter = counter;
+  }
 
   settings(): SettingsView {
     return {
@@ -68,20 +81,37 @@ export class TeamService {
     const ids = await this.teamIdsOf(actorId);
     if (ids.length === 0) return [];
     await this.settleEndedTerms(ids);
-    const [teams, patients, members, unread] = await Promise.all([
+    const [teams, patients, members, unread, tasks] = await Promise.all([
       models.Team.find({ _id: { $in: ids } })
         .sort({ createdAt: -1 })
         .lean<TeamDoc[]>(),
       models.Patient.find({ _id: { $in: ids } }).lean(),
       models.Membership.find({ teamId: { $in: ids }, leftAt: null }).lean(),
       this.deps.unread.counts(actor.id, ids),
+      this.#taskCounter?.(ids) ??
+        Promise.resolve(new Map<string, { open: number; overdue: number }>()),
     ]);
+    const now = this.deps.now();
     const patientById = new Map(patients.map((p) => [String(p._id), p]));
     await this.deps.audit.record(
       ...teams.map((t) => ({ teamId: t._id, actorId, action: 'team.list' as const })),
     );
     return teams.map((t) => {
       const identity = patientById.get(String(t._id))?.identity;
+      const memberIds = new Set(
+        members
+          .filter((m) => String(m.teamId) === String(t._id))
+          .map((m) => String(m.professionalId)),
+      );
+      const gaps = activationGaps({
+        closed: t.closure != null,
+        memberCount: memberIds.size,
+        medecinTraitantIsMember:
+          t.medecinTraitantId != null && memberIds.has(String(t.medecinTraitantId)),
+        consentInForce: t.consent.withdrawnAt == null,
+        everActive: t.everActive,
+        termEnded: t.termEndsAt != null && t.termEndsAt.getTime() <= now.getTime(),
+      });
       return {
         id: String(t._id),
         patientName: identity
@@ -89,9 +119,11 @@ export class TeamService {
           : '',
         status: t.status,
         termEndsAt: t.termEndsAt?.toISOString(),
-        memberCount: members.filter((m) => String(m.teamId) === String(t._id)).length,
+        memberCount: memberIds.size,
         createdAt: t.createdAt.toISOString(),
         unread: unread.get(String(t._id)) ?? 0,
+        tasks: tasks.get(String(t._id)) ?? { open: 0, overdue: 0 },
+        gaps,
       };
     });
   }
