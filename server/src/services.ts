@@ -52,6 +52,8 @@ import { TeamHistory } from './teams/history.js';
 import { TeamLive } from './teams/live.js';
 import { registerTeamModels, type TeamModels } from './teams/model.js';
 import { TeamService } from './teams/service.js';
+import { AuditNames } from './audit/names.js';
+import { NOTE_DOC_LABELS, type NoteDocName } from '../../shared/src/notes.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -161,11 +163,13 @@ export async function buildServices({
     physicians,
     eligibility: config.eligibility,
   });
+  const auditNames = new AuditNames();
   const teams = new TeamService({
     models: teamModels,
     Professional,
     Invitation,
     audit,
+    auditNames,
     commands: teamCommands,
     eligibility: config.eligibility,
     invitationTtlDays: config.invitationTtlMs / (24 * 3600_000),
@@ -250,6 +254,15 @@ export async function buildServices({
     settleEndedTerms: (ids) => teams.settleEndedTerms(ids),
     now,
   });
+
+  // The journal names what its rows are about; each feature names its own.
+  teams.countTasksWith((ids) => tasks.countsByTeam(ids));
+  auditNames.register('invitation', (teamId, ids) => teams.invitationNames(teamId, ids));
+  auditNames.register('task', (teamId, ids) => tasks.auditNames(teamId, ids));
+  auditNames.register('document', (teamId, ids) => documents.auditNames(teamId, ids));
+  auditNames.register('version', (teamId, ids) => notes.auditNames(teamId, ids));
+  auditNames.registerFixed('note', (doc) => NOTE_DOC_LABELS[doc as NoteDocName] ?? 'Notes');
+  auditNames.registerFixed('message', () => 'Un message');
 
   new TeamLive(io).handleEffects(outbox);
   invitations.handleEffects(outbox, io);

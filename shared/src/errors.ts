@@ -67,11 +67,11 @@ export const ERRORS = {
   not_found: { status: 404, message: 'Ressource introuvable.' },
   forbidden: {
     status: 403,
-    message: "Vous n'avez pas le droit de faire cette action dans cette ESCAP.",
+    message: 'Vous n’avez pas le droit de faire cette action dans cette ESCAP.',
   },
   team_closed: {
     status: 409,
-    message: "Cette ESCAP est clôturée : son dossier n'est plus consultable qu'en lecture.",
+    message: 'Cette ESCAP est clôturée : son dossier n’est plus consultable qu’en lecture.',
   },
   read_only: {
     status: 409,
@@ -91,7 +91,7 @@ export const ERRORS = {
   invitation_used: { status: 409, message: 'Cette invitation a déjà été utilisée ou annulée.' },
   score_below_threshold: {
     status: 422,
-    message: "Le score d'inclusion est inférieur au seuil en vigueur.",
+    message: 'Le score d’inclusion est inférieur au seuil en vigueur.',
   },
   consent_in_force: { status: 409, message: 'Le consentement du patient est déjà en vigueur.' },
   not_member: { status: 400, message: 'Ce professionnel ne fait pas partie de l’équipe.' },
@@ -101,10 +101,10 @@ export const ERRORS = {
   },
   document_too_large: { status: 413, message: 'Le document a atteint sa taille maximale.' },
   invalid_update: { status: 400, message: 'Modification refusée : données invalides.' },
-  not_joined: { status: 409, message: "Le document n'est pas ouvert." },
+  not_joined: { status: 409, message: 'Le document n’est pas ouvert.' },
   not_yet_active: {
     status: 409,
-    message: "L'ESCAP n'a pas encore été active : il n'y a pas de terme à renouveler.",
+    message: 'L’ESCAP n’a pas encore été active : il n’y a pas de terme à renouveler.',
   },
   task_conflict: {
     status: 409,
@@ -182,7 +182,7 @@ export const ERRORS = {
   invalid_year: {
     status: 400,
     message:
-      "Cette année n'est pas disponible : choisissez une année entre 2024 et l'année en cours.",
+      'Cette année n’est pas disponible : choisissez une année entre 2024 et l’année en cours.',
   },
   database_unavailable: { status: 503, message: 'Le service est momentanément indisponible.' },
   server_busy: {

@@ -1,3 +1,4 @@
+import { LEDGER_REASON_WORDS } from './glossary.js';
 import type { ContributionKind } from './contributions.js';
 import type { Profession } from './professions.js';
 import type { LedgerSettings } from './rules/ledger-settings.js';
@@ -18,12 +19,8 @@ export const LEDGER_REASONS = [
 ] as const;
 export type LedgerReason = (typeof LEDGER_REASONS)[number];
 
-export const LEDGER_REASON_LABELS: Record<LedgerReason, string> = {
-  counted: 'Comptée : active pendant votre participation, avec au moins une contribution',
-  not_active_while_member:
-    "Non comptée : l'ESCAP n'a pas été active pendant votre participation cette année",
-  no_contribution: 'Non comptée : aucune contribution de votre part cette année',
-};
+/** Said to the professional; a third party reads `LEDGER_REASON_WORDS.third` (glossary.ts). */
+export const LEDGER_REASON_LABELS: Record<LedgerReason, string> = LEDGER_REASON_WORDS.self;
 
 export interface LedgerPeriodView {
   from: string;
@@ -114,4 +111,6 @@ export interface StatementCheckView {
   >[];
   /** SHA-256 of the statement's content as issued. */
   digest: string;
+  /** The statement's time zone: its days and time are shown in it, not the reader's. */
+  timeZone: string;
 }

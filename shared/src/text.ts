@@ -53,18 +53,23 @@ export function wellFormedText(message = INVALID_TEXT_MESSAGE, missing = message
 export function nameField(
   label: string,
   max: number,
-  { required = true, tooLong = `${label} est trop long.` } = {},
+  {
+    required = true,
+    tooLong = `${label} est trop long.`,
+    // A plural label agrees: "Les prénoms sont obligatoires."
+    missing = `${label} est obligatoire.`,
+    invalid = `${label} contient des caractères non autorisés.`,
+  } = {},
 ) {
-  const invalid = `${label} contient des caractères non autorisés.`;
   const schema = z
-    .string({ error: `${label} est obligatoire.` })
+    .string({ error: missing })
     .refine((s) => !hasLoneSurrogate(s) && !hasForbiddenNameCharacter(s), {
       error: invalid,
       abort: true,
     })
     .overwrite(normalizeName);
   return required
-    ? schema.min(1, { error: `${label} est obligatoire.` }).max(max, { error: tooLong })
+    ? schema.min(1, { error: missing }).max(max, { error: tooLong })
     : schema.max(max, { error: tooLong });
 }
 

@@ -1,3 +1,4 @@
+import type { AuditAction, AuditKind } from './audit.js';
 import type { Profession } from './professions.js';
 import type { ActivationGap, TeamStatus } from './rules/activation.js';
 import type { TeamAbilities } from './rules/policy.js';
@@ -88,6 +89,10 @@ export interface TeamSummaryView {
   createdAt: string;
   /** Messages by others after my last read, up to CHAT_LIMITS.unreadCap. */
   unread: number;
+  /** Open tasks, and those past their day (counts only: no titles in the list). */
+  tasks: { open: number; overdue: number };
+  /** What keeps it from being active (the next step), in the order of `activationGaps`. */
+  gaps: ActivationGap[];
 }
 
 export interface TeamView {
@@ -115,10 +120,21 @@ export interface TeamView {
 }
 
 export interface AuditEntryView {
+  id: string;
   at: string;
   actor: ProfessionalRef;
+  code: AuditAction;
+  kind: AuditKind;
+  /** The action in French. */
   action: string;
+  /** What it was about, in words ("Tâche « Pansement »"): never an id. */
   detail?: string | undefined;
+}
+
+/** A page of the journal; `next` asks for the following one. */
+export interface AuditPageView {
+  entries: AuditEntryView[];
+  next?: string | undefined;
 }
 
 /** Created invitation; `link` only for e-mail invitations (single-use, shown once to the inviter). */

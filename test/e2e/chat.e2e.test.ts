@@ -7,7 +7,7 @@ const SCREENSHOTS = 'test-results/chat';
 const LIVE = { timeout: 15_000 };
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
-const composer = (page: Page) => page.getByRole('combobox', { name: 'Votre message' });
+const composer = (page: Page) => page.getByRole('textbox', { name: 'Votre message' });
 
 describe('team conversation in the browser', () => {
   const suite = browserSuite(SCREENSHOTS);

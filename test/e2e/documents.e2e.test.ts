@@ -41,7 +41,7 @@ describe('photos and documents in the browser', () => {
       .getByText('plaie.jpg', { exact: true })
       .first()
       .waitFor();
-    await nursePage.getByRole('combobox', { name: 'Votre message' }).fill('Plaie ce matin');
+    await nursePage.getByRole('textbox', { name: 'Votre message' }).fill('Plaie ce matin');
     await nursePage.getByRole('button', { name: 'Envoyer' }).click();
 
     // The doctor sees the message live, with its thumbnail, and opens the photo.

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProfessionalDoc } from '../../server/src/auth/model.js';
 import { setRole } from '../../server/src/auth/roles.js';
 import { errorMessage } from '../../shared/src/errors.js';
+import { LEDGER_REASON_WORDS } from '../../shared/src/glossary.js';
 import { LEDGER_REASON_LABELS } from '../../shared/src/ledger.js';
 import { browserSuite, expectNoHorizontalScroll, screenshotsIn, signIn } from '../helpers/e2e.js';
 import { activeTeam, createTeam, inviteAndAccept, signUpPro } from '../teamFactories.js';
@@ -145,9 +146,12 @@ describe('participation ledger in the browser', () => {
     expect(facts).toMatch(/ESCAP comptées\s+1/);
     expect(facts).toMatch(/Empreinte SHA-256 du contenu\s+[0-9a-f]{64}/);
     expect(plain(facts)).toMatch(/Total\s+100 €/);
+    // Said of the professional, not to the reader; times in the statement's zone.
     await escapLine(thirdParty, refOf(counted.team.id))
-      .getByText(LEDGER_REASON_LABELS.counted)
+      .getByText(LEDGER_REASON_WORDS.third.counted)
       .waitFor();
+    expect(facts).not.toMatch(/\bvotre\b/i);
+    expect(facts).toContain('(heure de Paris)');
     expect(await thirdParty.getByRole('link', { name: 'Ma participation' }).count()).toBe(0);
     await expectNoHorizontalScroll(thirdParty);
     await screenshot(thirdParty, '02-verification-375');

@@ -153,11 +153,9 @@ describe('shared care notes in the browser', () => {
 
     // Each sees the other's text appear.
     await editor(doctorPage).click();
-    await doctorPage.getByRole('button', { name: 'Titre de niveau 2' }).click();
+    await doctorPage.getByRole('button', { name: 'Titre 2' }).click();
     expect(
-      await doctorPage
-        .getByRole('button', { name: 'Titre de niveau 2' })
-        .getAttribute('aria-pressed'),
+      await doctorPage.getByRole('button', { name: 'Titre 2' }).getAttribute('aria-pressed'),
     ).toBe('true');
     await doctorPage.keyboard.type('Objectifs');
     await doctorPage.keyboard.press('Enter');
@@ -179,9 +177,14 @@ describe('shared care notes in the browser', () => {
     await noteStatus(doctorPage).filter({ hasText: 'Connecté · enregistré' }).waitFor(LIVE);
     await noteStatus(nursePage).filter({ hasText: 'Connecté · enregistré' }).waitFor(LIVE);
     expect(await noteStatus(nursePage).getAttribute('role')).toBe('status');
-    await doctorPage
-      .locator('.collaboration-carets__label', { hasText: 'Camille Durand' })
-      .waitFor(LIVE);
+    const remoteName = doctorPage.locator('.collaboration-carets__label', {
+      hasText: 'Camille Durand',
+    });
+    await remoteName.waitFor(LIVE);
+    // The name, drawn over the line above, does not stay there: it fades once the caret rests.
+    await expect
+      .poll(() => remoteName.evaluate((el) => getComputedStyle(el).opacity), LIVE)
+      .toBe('0');
     const presence = doctorPage.getByRole('list', { name: 'Sur ces notes en ce moment' });
     await presence.getByRole('listitem').filter({ hasText: 'Camille Durand' }).waitFor(LIVE);
     expect(await presence.getByRole('listitem').count()).toBe(2);

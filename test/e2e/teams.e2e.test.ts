@@ -147,7 +147,9 @@ describe('ESCAP care teams in the browser', () => {
     const row = nursePage.getByRole('listitem').filter({ hasText: 'Dupont Marie Louise' });
     await row.filter({ hasText: 'Active' }).waitFor();
     expect(await row.textContent()).toContain('3 membres');
-    expect(await row.textContent()).toMatch(/Fin de terme\s:\s\d{1,2}(er)?\s\S+\s\d{4}/);
+    expect(await row.textContent()).toMatch(
+      /Fin de la période d’un an\s:\s\d{1,2}(er)?\s\S+\s\d{4}/,
+    );
     await screenshot(nursePage, '04-home-teams');
 
     // Someone outside the team learns nothing, not even that it exists.
@@ -225,7 +227,7 @@ describe('ESCAP care teams in the browser', () => {
     await page.getByRole('button', { name: 'Créer l’ESCAP' }).click();
     const summary = page.getByRole('alert').filter({ hasText: 'champs sont à corriger' });
     await summary.getByText('Le nom de naissance est obligatoire.').waitFor();
-    await summary.getByText("Le score d'inclusion est inférieur au seuil en vigueur.").waitFor();
+    await summary.getByText('Le score d’inclusion est inférieur au seuil en vigueur.').waitFor();
     const birthName = page.getByLabel('Nom de naissance');
     expect(await birthName.getAttribute('aria-invalid')).toBe('true');
     expect(await birthName.evaluate((el) => el === document.activeElement)).toBe(true);

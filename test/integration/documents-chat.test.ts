@@ -142,7 +142,7 @@ describe('removing a document', () => {
     );
     expect(entries.find((e) => e.action === 'Retrait d’un document')).toMatchObject({
       actor: { id: nurse.id },
-      detail: `document:${photo.id}`,
+      detail: 'Document « plaie.jpg »',
     });
   });
 

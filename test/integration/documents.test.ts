@@ -121,17 +121,24 @@ describe('documents: upload and download by members', () => {
     const download = await fetchBytes(creator, t.baseUrl, `${fileOf(team.id, doc.id)}?download=1`);
     expect(download.headers.get('content-disposition')).toMatch(/^attachment;/);
 
-    // Every view and download is in the audit log (ids only); adding counts for the ledger.
+    // Every view and download is in the audit log, which stores ids only and names the
+    // document to the members who read it; adding counts for the ledger.
     const actions = await auditActions(creator, team.id);
+    const named = 'Document « Plaie talon gauche »';
     for (const line of [
-      `Ajout d’un document|document:${doc.id}`,
-      `Consultation d’un document|document:${doc.id}`,
-      `Consultation d’un document|document:${doc.id}:thumbnail`,
-      `Téléchargement d’un document|document:${doc.id}`,
+      `Ajout d’un document|${named}`,
+      `Consultation d’un document|${named}`,
+      `Consultation d’un document|${named} (miniature)`,
+      `Téléchargement d’un document|${named}`,
       'Consultation de la liste des documents|',
     ])
       expect(actions).toContain(line);
-    expect(actions.join('\n')).not.toContain('Plaie');
+    const rows = await t.db
+      .collection('auditentries')
+      .find({ teamId: new Types.ObjectId(team.id) })
+      .toArray();
+    expect(rows.map((r) => r.detail as unknown)).toContain(`document:${doc.id}:thumbnail`);
+    expect(JSON.stringify(rows)).not.toContain('Plaie');
     const counter = await t.db.collection('contributioncounters').findOne({
       professionalId: new Types.ObjectId(nurse.id),
       teamId: new Types.ObjectId(team.id),

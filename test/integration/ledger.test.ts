@@ -45,7 +45,8 @@ async function download(pro: Pro, path: string) {
 async function pdfText(pdf: Buffer): Promise<string> {
   const parser = new PDFParse({ data: new Uint8Array(pdf) });
   try {
-    return (await parser.getText()).text;
+    // No-break spaces (in amounts) read as spaces.
+    return (await parser.getText()).text.replace(/\u00a0/g, ' ');
   } finally {
     await parser.destroy();
   }
@@ -227,7 +228,7 @@ describe('participation ledger: my year', () => {
     expect(await ledgerOf(fresh)).toMatchObject({ escaps: [], years: [], counted: 0 });
     const empty = await pdfText((await download(fresh, '/api/ledger/statement.pdf')).body);
     expect(empty).toContain('Aucune participation à une ESCAP cette année.');
-    expect(empty).toContain('Total : 0 EUR');
+    expect(empty).toContain('Total : 0 €');
   });
 
   it('shows only the signed-in professional their own ledger', async () => {
@@ -264,23 +265,27 @@ describe('yearly statement', () => {
     const { res, body } = await download(creator, `/api/ledger/statement.pdf?year=${year}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="releve-escap-/);
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="attestation-escap-/,
+    );
     const code = res.headers.get('x-statement-code')!;
     expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
 
     const text = await pdfText(body);
     const reference = (await ledgerOf(creator)).escaps[0]!.reference;
     for (const expected of [
-      `Relevé annuel de participation ESCAP - ${year}`,
+      `Attestation annuelle de participation ESCAP - ${year}`,
       `${creator.input.firstName} ${creator.input.lastName}`,
       creator.input.rpps,
       `${reference} - comptée`,
-      'Message 1',
+      'Messages : 1',
       'ESCAP comptées : 1 / 5',
-      'Total : 100 EUR',
+      'Total : 100 €',
+      'Complément : 0 €',
+      'Utilisation de l’outil : 100 €',
       `Code de vérification : ${code}`,
       `${t.baseUrl}/verification/${code}`,
-      'Relevé provisoire',
+      'Attestation provisoire',
     ])
       expect(text).toContain(expected);
     expect(text).not.toContain(team.patient.identity.birthName);

@@ -139,6 +139,29 @@ describe('activation', () => {
 });
 
 describe('the médecin traitant', () => {
+  it('invited by e-mail then cancelled, or declined by RPPS: no longer designated', async () => {
+    const [nurse, doctor] = await signUpPros(t, ['infirmier', 'medecin']);
+    const byEmail = (await createTeam(nurse!, { medecinTraitant: { email: 'dr.x@exemple.fr' } }))
+      .team;
+    expect(byEmail.medecinTraitant).toEqual({ email: 'dr.x@exemple.fr' });
+    const cancelled = teamOf(
+      await nurse!.agent.post(
+        `/api/teams/${byEmail.id}/invitations/${byEmail.invitations[0]!.id}/cancel`,
+      ),
+    );
+    expect(cancelled.medecinTraitant).toBeNull();
+    expect(cancelled.gaps).toContain('medecin_traitant');
+
+    const byRpps = (await createTeam(nurse!, { medecinTraitant: { rpps: doctor!.input.rpps } }))
+      .team;
+    expect(byRpps.medecinTraitant).toMatchObject({ professional: { id: doctor!.id } });
+    expectStatus(
+      await doctor!.agent.post(`/api/invitations/${byRpps.invitations[0]!.id}/decline`),
+      204,
+    );
+    expect((await getTeam(nurse!, byRpps.id)).medecinTraitant).toBeNull();
+  });
+
   it('is replaced by accepting an invitation asMedecinTraitant; the old one loses manager rights', async () => {
     const [nurse, doctor1, pharmacist, doctor2] = await signUpPros(t, [
       'infirmier',

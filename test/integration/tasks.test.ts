@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Types } from 'mongoose';
 import { calendarDay, type TaskSummaryView, type TaskView } from '../../shared/src/tasks.js';
 import { yearOf } from '../../shared/src/time.js';
 import type { AuditEntryView } from '../../shared/src/views.js';
@@ -308,8 +309,14 @@ describe('tasks: access', () => {
     expect(actions).toContain('Consultation des tâches');
     expect(actions).toContain('Tâche terminée');
     const created = entries.find((e) => e.action === 'Création d’une tâche');
-    expect(created?.detail).toBe(`task:${task.id}`);
-    expect(JSON.stringify(entries)).not.toContain('insuline');
+    // Members read the task's title; the log itself stores its id only.
+    expect(created?.detail).toBe(`Tâche « ${title} »`);
+    const stored = await t.db
+      .collection('auditentries')
+      .find({ teamId: new Types.ObjectId(team.id) })
+      .toArray();
+    expect(stored.map((r) => r.detail as unknown)).toContain(`task:${task.id}`);
+    expect(JSON.stringify(stored)).not.toContain('insuline');
   });
 });
 

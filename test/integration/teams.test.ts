@@ -364,6 +364,36 @@ describe('my teams', () => {
     const afterLeaving = await nurse!.agent.get<{ teams: TeamSummaryView[] }>('/api/teams');
     expect(afterLeaving.body.teams).toEqual([]);
   });
+
+  it('shows on each card the open and overdue tasks and the next step, without titles', async () => {
+    const [doctor, nurse] = await signUpPros(t, ['medecin', 'infirmier']);
+    const { team } = await createTeam(doctor!);
+    await inviteAndAccept(doctor!, team.id, nurse!);
+    const day = (offset: number) =>
+      new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    for (const [title, due] of [
+      ['Pansement', day(3)],
+      ['Oubliée', day(-3)],
+    ] as const)
+      expectStatus(
+        await nurse!.agent.post(`/api/teams/${team.id}/tasks`, {
+          title,
+          assigneeId: nurse!.id,
+          due,
+        }),
+        201,
+      );
+    const { teams } = expectStatus(
+      await doctor!.agent.get<{ teams: TeamSummaryView[] }>('/api/teams'),
+      200,
+    );
+    expect(teams[0]).toMatchObject({
+      id: team.id,
+      tasks: { open: 2, overdue: 1 },
+      gaps: ['members'],
+    });
+    expect(JSON.stringify(teams)).not.toContain('Pansement');
+  });
 });
 
 describe('the patient file', () => {

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import { createContext, untrack } from 'svelte';
+import { createContext, tick, untrack } from 'svelte';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared/src/events.js';
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -38,6 +38,8 @@ export class Connection {
   #socket = $state.raw<AppSocket | null>(null);
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #listeners: Listeners[] = [];
+  /** First loads of pages waiting for the connection being opened to succeed or fail. */
+  #settling: (() => void)[] = [];
 
   constructor(private readonly hooks: ConnectionHooks) {}
 
@@ -65,6 +67,7 @@ export class Connection {
     socket.on('connect', () => {
       this.status = 'connected';
       for (const listeners of this.#listeners) listeners.connect?.();
+      this.#settle();
     });
     // Sent at connection while degraded, and whenever the server's link changes.
     socket.on('realtime:state', ({ state }) => {
@@ -82,6 +85,7 @@ export class Connection {
     });
     socket.on('connect_error', () => {
       this.status = 'offline';
+      this.#settle();
       // `active` is false when the handshake middleware refused us (no automatic retry).
       if (!socket.active) this.#recheck(socket);
     });
@@ -97,6 +101,38 @@ export class Connection {
     return () => {
       this.#listeners = this.#listeners.filter((l) => l !== listeners);
     };
+  }
+
+  /**
+   * Loads what a page shows once the connection is settled (connected, or failed to), then
+   * again at every reconnection (events sent while offline are lost); listens to `listeners`
+   * meanwhile. Returns the unsubscriber. A page opened while the connection is being made
+   * loads once, after it, rather than before it and again at it: every load of team data is
+   * an audited read, and a visit is one.
+   */
+  follow(load: () => void, listeners: Omit<Listeners, 'connect'> = {}): () => void {
+    let loaded = false;
+    const first = () => {
+      if (loaded) return;
+      loaded = true;
+      load();
+    };
+    const unsubscribe = this.subscribe({
+      ...listeners,
+      connect: () => (loaded ? load() : first()),
+    });
+    // After the pending effects: the app opens the connection in one, maybe after this page.
+    void tick().then(() => {
+      if (this.status === 'connecting') this.#settling.push(first);
+      else first();
+    });
+    return unsubscribe;
+  }
+
+  #settle(): void {
+    const waiting = this.#settling;
+    this.#settling = [];
+    for (const first of waiting) first();
   }
 
   #relay<E extends RelayedEvent>(event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void {
@@ -117,6 +153,7 @@ export class Connection {
     this.#socket?.removeAllListeners();
     this.#socket = null;
     this.status = 'offline';
+    this.#settle();
   }
 
   #recheck(socket: AppSocket): void {

@@ -1,6 +1,7 @@
 import type { Model, Types } from 'mongoose';
 import { GroupCommit } from '../db/group-commit.js';
 import type { Session } from '../db/transaction.js';
+import type { AuditAction } from '../../../shared/src/audit.js';
 import type { AuditEntryDoc } from './model.js';
 
 export interface AuditRecord {
@@ -11,82 +12,8 @@ export interface AuditRecord {
   detail?: string;
 }
 
-export type AuditAction =
-  | 'team.create'
-  | 'team.list'
-  | 'team.read'
-  | 'patient.update'
-  | 'invitation.create'
-  | 'invitation.cancel'
-  | 'invitation.accept'
-  | 'invitation.decline'
-  | 'member.leave'
-  | 'member.remove'
-  | 'medecin_traitant.set'
-  | 'consent.withdraw'
-  | 'consent.record'
-  | 'team.renew'
-  | 'team.close'
-  | 'audit.read'
-  | 'audit.export'
-  | 'note.open'
-  | 'note.edit'
-  | 'note.activity.read'
-  | 'note.version.create'
-  | 'note.version.read'
-  | 'message.list'
-  | 'message.send'
-  | 'task.list'
-  | 'task.create'
-  | 'task.update'
-  | 'task.complete'
-  | 'task.reopen'
-  | 'task.delete'
-  | 'document.list'
-  | 'document.add'
-  | 'document.view'
-  | 'document.download'
-  | 'document.remove'
-  | 'document.quarantine';
-
-export const AUDIT_LABELS: Record<AuditAction, string> = {
-  'team.create': "Création de l'ESCAP",
-  'team.list': 'Affichage dans « Mes ESCAP »',
-  'team.read': 'Consultation du dossier',
-  'patient.update': 'Modification du dossier patient',
-  'invitation.create': 'Invitation envoyée',
-  'invitation.cancel': 'Invitation annulée',
-  'invitation.accept': 'Invitation acceptée',
-  'invitation.decline': 'Invitation refusée',
-  'member.leave': "Départ de l'équipe",
-  'member.remove': "Retrait d'un membre",
-  'medecin_traitant.set': 'Changement de médecin traitant',
-  'consent.withdraw': 'Retrait du consentement',
-  'consent.record': 'Nouveau consentement',
-  'team.renew': 'Renouvellement',
-  'team.close': 'Clôture',
-  'audit.read': "Consultation du journal d'accès",
-  'audit.export': "Export du journal d'accès",
-  'note.open': 'Ouverture des notes',
-  'note.edit': 'Modification des notes',
-  'note.activity.read': 'Consultation des dernières modifications',
-  'note.version.create': 'Création d’une version des notes',
-  'note.version.read': 'Consultation d’une version des notes',
-  'message.list': 'Consultation de la discussion',
-  'message.send': 'Message envoyé dans la discussion',
-  'task.list': 'Consultation des tâches',
-  'task.create': 'Création d’une tâche',
-  'task.update': 'Modification d’une tâche',
-  'task.complete': 'Tâche terminée',
-  'task.reopen': 'Tâche rouverte',
-  'task.delete': 'Suppression d’une tâche',
-  'document.list': 'Consultation de la liste des documents',
-  'document.add': 'Ajout d’un document',
-  'document.view': 'Consultation d’un document',
-  'document.download': 'Téléchargement d’un document',
-  'document.remove': 'Retrait d’un document',
-  'document.quarantine': 'Fichier mis en quarantaine par l’antivirus',
-};
+export type { AuditAction } from '../../../shared/src/audit.js';
+export { AUDIT_LABELS } from '../../../shared/src/audit.js';
 
 /**
  * Append-only audit log: this service has no update and no delete, by design.
@@ -126,9 +53,28 @@ export class AuditLog {
     );
   }
 
-  /** Newest first, `limit` at most, before a given time for paging. */
-  async list(teamId: Types.ObjectId, opts: { before?: Date; limit?: number } = {}) {
-    const filter = opts.before ? { teamId, at: { $lt: opts.before } } : { teamId };
+  /**
+   * Newest first, `limit` at most; `before` is the (time, id) of the last row of the previous
+   * page (keyset paging: rows written meanwhile do not shift the pages); filtered by actor and
+   * by actions.
+   */
+  async list(
+    teamId: Types.ObjectId,
+    opts: {
+      before?: { at: Date; id: Types.ObjectId } | undefined;
+      actorId?: Types.ObjectId | undefined;
+      actions?: readonly AuditAction[] | undefined;
+      limit?: number;
+    } = {},
+  ) {
+    const filter: Record<string, unknown> = { teamId };
+    if (opts.actorId) filter.actorId = opts.actorId;
+    if (opts.actions) filter.action = { $in: opts.actions };
+    if (opts.before)
+      filter.$or = [
+        { at: { $lt: opts.before.at } },
+        { at: opts.before.at, _id: { $lt: opts.before.id } },
+      ];
     return this.entries
       .find(filter)
       .sort({ at: -1, _id: -1 })

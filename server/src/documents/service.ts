@@ -71,6 +71,12 @@ export class DocumentService {
     this.scanner = deps.settings.clamav ? new ClamScanner(deps.settings.clamav) : undefined;
   }
 
+  /** Names of documents in the audit journal (audit/names.ts), read by the team's members. */
+  async auditNames(teamId: Types.ObjectId, ids: Types.ObjectId[]): Promise<Map<string, string>> {
+    const docs = await this.deps.models.Document.find({ _id: { $in: ids }, teamId }).lean();
+    return new Map(docs.map((d) => [String(d._id), `Document « ${d.title} »`]));
+  }
+
   /** Refuses early, before a byte of the file is read: a closed team, a quota already full. */
   async precheck(ctx: MemberContext, declaredBytes: number): Promise<void> {
     authorize(ctx, 'document.add');

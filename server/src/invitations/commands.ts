@@ -174,6 +174,7 @@ export class InvitationCommands {
         : null;
       if (!inv) throw notFound();
       await this.closeInScope(scope, inv, 'cancelled');
+      await this.dropDesignation(scope, inv);
       scope.audit({
         teamId: fresh.team._id,
         actorId: fresh.actorId,
@@ -201,6 +202,7 @@ export class InvitationCommands {
       const team = await lockTeam(this.deps.models, scope, inv.teamId);
       this.assertOpen(inv, scope.now);
       await this.closeInScope(scope, inv, 'declined');
+      await this.dropDesignation(scope, inv);
       scope.audit({
         teamId: inv.teamId,
         actorId: new Types.ObjectId(actor.id),
@@ -349,6 +351,31 @@ export class InvitationCommands {
         professionalId: String(inv.professionalId),
         invitationId: String(inv._id),
       });
+  }
+
+  /**
+   * A cancelled or declined invitation "as médecin traitant" takes back the designation it
+   * stood for (the e-mail address, or the invited professional who is not a member): the team
+   * shows "Non désigné" again, not a pending invitation that no longer exists.
+   */
+  private async dropDesignation(scope: CommandScope, inv: InvitationDoc): Promise<void> {
+    if (!inv.asMedecinTraitant) return;
+    const { models } = this.deps;
+    if (inv.email)
+      await models.Team.updateOne(
+        { _id: inv.teamId, medecinTraitantEmail: inv.email },
+        { $set: { medecinTraitantEmail: null } },
+        { session: scope.session },
+      );
+    if (
+      inv.professionalId &&
+      !(await isCurrentMember(models, inv.teamId, inv.professionalId, scope.session))
+    )
+      await models.Team.updateOne(
+        { _id: inv.teamId, medecinTraitantId: inv.professionalId },
+        { $set: { medecinTraitantId: null } },
+        { session: scope.session },
+      );
   }
 
   /** An expired invitation no longer blocks inviting the same person again. */

@@ -1,4 +1,10 @@
-import { CONTRIBUTION_LABELS } from '../../../shared/src/contributions.js';
+import {
+  AMOUNT_LABELS,
+  CONTRIBUTION_COLUMN_LABELS as C,
+  formatEuros,
+  STATEMENT,
+  zoneLabel,
+} from '../../../shared/src/glossary.js';
 import { LEDGER_REASON_LABELS, type LedgerPeriodView } from '../../../shared/src/ledger.js';
 import { PROFESSION_LABELS } from '../../../shared/src/professions.js';
 import type { IssuedStatement } from './service.js';
@@ -8,8 +14,9 @@ import type { IssuedStatement } from './service.js';
  * (never the patient), with the professional's periods, the active periods and the
  * contributions, then the totals, the rule's settings, and how to check it: the verification
  * code, the address of the check page and the SHA-256 of the content as issued.
- * Only the standard Helvetica font is used: its encoding covers French accents, and amounts
- * are written "EUR" rather than with a symbol or narrow spaces it may not have.
+ * Only the standard Helvetica font is used: its encoding (WinAnsi) covers French accents and
+ * the euro sign; the words and amounts are the glossary's (shared/src/glossary.ts), as on the
+ * page.
  * pdfkit (and its font tables, ~25 MB of memory) is loaded at the first statement, not at start:
  * most instances never make one.
  */
@@ -31,16 +38,16 @@ export async function renderStatementPdf(
   const at = (iso: string | Date) => dateTime.format(new Date(iso)).replace(/\s+/g, ' ');
   const periods = (list: LedgerPeriodView[]) =>
     list.length === 0 ? 'aucune' : list.map((p) => `du ${at(p.from)} au ${at(p.to)}`).join(' ; ');
-  const eur = (n: number) => `${n} EUR`;
+  const eur = formatEuros;
   const p = view.professional;
 
   const doc = new PDFDocument({
     size: 'A4',
     margin: 50,
     info: {
-      Title: `Relevé annuel de participation ESCAP ${view.year}`,
+      Title: `${STATEMENT.name} ESCAP ${view.year}`,
       Author: 'ESCAP',
-      Subject: `Relevé ${code}`,
+      Subject: `${STATEMENT.short} ${code}`,
     },
   });
   const chunks: Buffer[] = [];
@@ -61,18 +68,17 @@ export async function renderStatementPdf(
       .font('Helvetica')
       .text(value);
 
-  doc
-    .font('Helvetica-Bold')
-    .fontSize(16)
-    .text(`Relevé annuel de participation ESCAP - ${view.year}`);
+  doc.font('Helvetica-Bold').fontSize(16).text(`${STATEMENT.name} ESCAP - ${view.year}`);
   doc.font('Helvetica').fontSize(10).moveDown(0.3);
   if (view.inProgress)
-    doc.text("Relevé provisoire : l'année est en cours, les chiffres peuvent encore évoluer.");
+    doc.text(
+      `${STATEMENT.provisional} : l’année est en cours, les chiffres peuvent encore évoluer.`,
+    );
   doc.moveDown(0.5);
   line('Professionnel', `${p.firstName} ${p.lastName}`);
   line('RPPS', p.rpps);
   line('Profession', PROFESSION_LABELS[p.profession]);
-  line('Émis le', `${at(issuedAt)} (heure de ${tz})`);
+  line('Émise le', `${at(issuedAt)} (${zoneLabel(tz)})`);
 
   heading('Vérification');
   line('Code de vérification', code);
@@ -85,9 +91,9 @@ export async function renderStatementPdf(
       'votre participation au cours de l’année' +
       (view.settings.requireContribution ? ', avec au moins une contribution de votre part.' : '.'),
   );
-  line('Montant de base (au moins une ESCAP comptée)', eur(view.settings.baseAmount));
+  line(`${AMOUNT_LABELS.base} (au moins une ESCAP comptée)`, eur(view.settings.baseAmount));
   line(
-    `Bonus (au moins ${view.settings.threshold} ESCAP comptées)`,
+    `${AMOUNT_LABELS.bonus} (au moins ${view.settings.threshold} ESCAP comptées)`,
     eur(view.settings.bonusAmount),
   );
 
@@ -104,9 +110,8 @@ export async function renderStatementPdf(
     const c = e.contributions;
     line(
       'Contributions',
-      `${CONTRIBUTION_LABELS.note} ${c.note}, ${CONTRIBUTION_LABELS.message} ${c.message}, ` +
-        `${CONTRIBUTION_LABELS.task} ${c.task}, ${CONTRIBUTION_LABELS.document} ${c.document} ` +
-        `(total ${c.total})`,
+      `${C.note} : ${c.note}, ${C.message} : ${c.message}, ${C.task} : ${c.task}, ` +
+        `${C.document} : ${c.document} (${C.total.toLowerCase()} : ${c.total})`,
     );
     line('Motif', LEDGER_REASON_LABELS[e.reason]);
   }
@@ -114,9 +119,9 @@ export async function renderStatementPdf(
   heading('Totaux');
   line('ESCAP considérées', String(view.escaps.length));
   line('ESCAP comptées', `${view.counted} / ${view.settings.threshold}`);
-  line('Montant de base', eur(view.amounts.base));
-  line('Bonus', eur(view.amounts.bonus));
-  line('Total', eur(view.amounts.total));
+  line(AMOUNT_LABELS.base, eur(view.amounts.base));
+  line(AMOUNT_LABELS.bonus, eur(view.amounts.bonus));
+  line(AMOUNT_LABELS.total, eur(view.amounts.total));
 
   doc.end();
   return done;

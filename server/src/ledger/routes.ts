@@ -39,7 +39,7 @@ export function ledgerRoutes(ledger: LedgerService, publicUrl: string | undefine
     );
     res.set({
       'Content-Type': 'application/pdf',
-      'Content-Disposition': `attachment; filename="releve-escap-${year}-${statement.code}.pdf"`,
+      'Content-Disposition': `attachment; filename="attestation-escap-${year}-${statement.code}.pdf"`,
       'Cache-Control': 'no-store',
       'X-Statement-Code': statement.code,
     });

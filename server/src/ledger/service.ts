@@ -205,6 +205,7 @@ export class LedgerService {
         activePeriods: e.activePeriods,
       })),
       digest: doc.digest,
+      timeZone: content.settings.timeZone,
     };
   }
 }

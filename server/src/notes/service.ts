@@ -95,6 +95,13 @@ export class NoteService {
   constructor(private readonly deps: NoteServiceDeps) {
     this.now = deps.now;
   }
+  /** Names of note versions in the audit journal (audit/names.ts). */
+  async auditNames(teamId: Types.ObjectId, ids: Types.ObjectId[]): Promise<Map<string, string>> {
+    const docs = await this.deps.models.NoteVersion.find({ _id: { $in: ids }, teamId })
+      .select({ name: 1 })
+      .lean();
+    return new Map(docs.map((d) => [String(d._id), `Version « ${d.name} »`]));
+  }
 
   /** Sessions are cut where the contribution counters cut years. */
   private get timeZone(): string {

@@ -45,6 +45,30 @@ type TaskPatch = Partial<Pick<TaskDoc, 'title' | 'details' | 'assigneeId' | 'due
 export class TaskService {
   constructor(private readonly deps: TaskDeps) {}
 
+  /** Open and overdue tasks of each team ("Mes ESCAP"): two grouped counts, no titles. */
+  async countsByTeam(
+    teamIds: Types.ObjectId[],
+  ): Promise<Map<string, { open: number; overdue: number }>> {
+    const today = calendarDay(this.deps.now());
+    const open = await this.deps.Task.find({ teamId: { $in: teamIds }, status: 'open' })
+      .select({ teamId: 1, due: 1 })
+      .lean();
+    const counts = new Map<string, { open: number; overdue: number }>();
+    for (const task of open) {
+      const c = counts.get(String(task.teamId)) ?? { open: 0, overdue: 0 };
+      c.open++;
+      if (task.due < today) c.overdue++;
+      counts.set(String(task.teamId), c);
+    }
+    return counts;
+  }
+
+  /** Names of tasks in the audit journal (audit/names.ts), read by the team's members. */
+  async auditNames(teamId: Types.ObjectId, ids: Types.ObjectId[]): Promise<Map<string, string>> {
+    const docs = await this.deps.Task.find({ _id: { $in: ids }, teamId }).lean();
+    return new Map(docs.map((d) => [String(d._id), `Tâche « ${d.title} »`]));
+  }
+
   /** Every open task and the most recently done ones, in display order (overdue first). */
   async list(ctx: MemberContext): Promise<TaskView[]> {
     const { Task } = this.deps;

@@ -7,6 +7,9 @@ import {
   setMedecinTraitantSchema,
   withdrawConsentSchema,
 } from '../../../shared/src/schemas/teams.js';
+import { auditQuerySchema } from '../../../shared/src/audit.js';
+import { parisDateTime } from '../../../shared/src/glossary.js';
+import { PROFESSION_LABELS } from '../../../shared/src/professions.js';
 import type { AuditEntryView } from '../../../shared/src/views.js';
 import type { InvitationCommands } from '../invitations/commands.js';
 import { toCsv } from '../http/csv.js';
@@ -113,14 +116,16 @@ export function teamMemberRoutes(teams: TeamService, commands: TeamCommands): Ro
   });
 
   router.get('/audit', async (req, res) => {
+    const query = parse(auditQuerySchema, req.query);
     res.set('Cache-Control', 'no-store');
-    res.json({ entries: await teams.auditLog(teamOf(req), 'audit.read') });
+    res.json(await teams.auditPage(teamOf(req), query));
   });
 
-  /** The patient's right of access: the whole log as CSV. */
+  /** The patient's right of access: the whole log (or what the filters keep) as CSV. */
   router.get('/audit/export', async (req, res) => {
     const ctx = teamOf(req);
-    const entries = await teams.auditLog(ctx, 'audit.export');
+    const { actor, kind } = parse(auditQuerySchema, req.query);
+    const entries = await teams.auditExport(ctx, { actor, kind });
     res.set('Cache-Control', 'no-store');
     res.attachment(`journal-acces-escap-${String(ctx.team._id)}.csv`);
     res.type('text/csv; charset=utf-8');
@@ -130,14 +135,17 @@ export function teamMemberRoutes(teams: TeamService, commands: TeamCommands): Ro
   return router;
 }
 
-/** The audit log as CSV (server/src/http/csv.ts: quoting and formula neutralisation). */
+/**
+ * The audit log as CSV (server/src/http/csv.ts: quoting and formula neutralisation), read by
+ * people: names, French labels, Paris time.
+ */
 export function auditCsv(entries: AuditEntryView[]): string {
   return toCsv([
-    ['date', 'professionnel', 'profession', 'action', 'detail'],
+    ['Date et heure (Paris)', 'Professionnel', 'Profession', 'Action', 'Objet'],
     ...entries.map((e) => [
-      e.at,
+      parisDateTime(new Date(e.at)),
       `${e.actor.firstName} ${e.actor.lastName}`.trim(),
-      e.actor.profession,
+      PROFESSION_LABELS[e.actor.profession],
       e.action,
       e.detail ?? '',
     ]),

@@ -2,13 +2,23 @@ import { Types, type Model } from 'mongoose';
 import type { Professional } from '../../../shared/src/schemas/auth.js';
 import type {
   AuditEntryView,
+  AuditPageView,
   SettingsView,
   TeamSummaryView,
   TeamView,
 } from '../../../shared/src/views.js';
 import type { ProfessionalDoc } from '../auth/model.js';
 import type { ChatUnread } from '../chat/unread.js';
-import { AUDIT_LABELS, type AuditAction, type AuditLog } from '../audit/service.js';
+import {
+  actionsOfKind,
+  auditKind,
+  AUDIT_LABELS,
+  type AuditAction,
+  type AuditQuery,
+} from '../../../shared/src/audit.js';
+import { professionalLabel } from '../../../shared/src/glossary.js';
+import type { AuditNames } from '../audit/names.js';
+import type { AuditLog } from '../audit/service.js';
 import type { InvitationDoc } from '../invitations/model.js';
 import { isManagerOf, loadAsMember, type MemberContext } from './access.js';
 import type { CommandScope } from '../commands/command.js';
@@ -16,6 +26,7 @@ import type { Session } from '../db/transaction.js';
 import type { TeamCommands } from './commands.js';
 import { currentMemberIds, isCurrentMember } from './memberships.js';
 import type { TeamDoc, TeamModels } from './model.js';
+import { activationGaps } from '../../../shared/src/rules/activation.js';
 import { lockAsMember } from './state.js';
 import { buildTeamView, loadRefs } from './views.js';
 
@@ -24,6 +35,8 @@ export interface TeamServiceDeps {
   Professional: Model<ProfessionalDoc>;
   Invitation: Model<InvitationDoc>;
   audit: AuditLog;
+  /** Names for the journal's rows (each feature registers its own: services.ts). */
+  auditNames: AuditNames;
   commands: TeamCommands;
   eligibility: { threshold: number; gridItems: number };
   invitationTtlDays: number;
@@ -38,8 +51,20 @@ export interface TeamServiceDeps {
  * other features need answered (who is a member now, of which teams) are asked here rather
  * than of the models. Changes go through `TeamCommands`.
  */
+/** Open and overdue tasks per team, for "Mes ESCAP" (the tasks feature counts its own). */
+export type TaskCounter = (
+  teamIds: Types.ObjectId[],
+) => Promise<Map<string, { open: number; overdue: number }>>;
+
 export class TeamService {
+  #taskCounter: TaskCounter | undefined;
+
   constructor(private readonly deps: TeamServiceDeps) {}
+
+  /** Set once at wiring (services.ts): tasks depend on teams, not the other way round. */
+  countTasksWith(counter: TaskCounter): void {
+    this.#taskCounter = counter;
+  }
 
   settings(): SettingsView {
     return {
@@ -56,20 +81,37 @@ export class TeamService {
     const ids = await this.teamIdsOf(actorId);
     if (ids.length === 0) return [];
     await this.settleEndedTerms(ids);
-    const [teams, patients, members, unread] = await Promise.all([
+    const [teams, patients, members, unread, tasks] = await Promise.all([
       models.Team.find({ _id: { $in: ids } })
         .sort({ createdAt: -1 })
         .lean<TeamDoc[]>(),
       models.Patient.find({ _id: { $in: ids } }).lean(),
       models.Membership.find({ teamId: { $in: ids }, leftAt: null }).lean(),
       this.deps.unread.counts(actor.id, ids),
+      this.#taskCounter?.(ids) ??
+        Promise.resolve(new Map<string, { open: number; overdue: number }>()),
     ]);
+    const now = this.deps.now();
     const patientById = new Map(patients.map((p) => [String(p._id), p]));
     await this.deps.audit.record(
       ...teams.map((t) => ({ teamId: t._id, actorId, action: 'team.list' as const })),
     );
     return teams.map((t) => {
       const identity = patientById.get(String(t._id))?.identity;
+      const memberIds = new Set(
+        members
+          .filter((m) => String(m.teamId) === String(t._id))
+          .map((m) => String(m.professionalId)),
+      );
+      const gaps = activationGaps({
+        closed: t.closure != null,
+        memberCount: memberIds.size,
+        medecinTraitantIsMember:
+          t.medecinTraitantId != null && memberIds.has(String(t.medecinTraitantId)),
+        consentInForce: t.consent.withdrawnAt == null,
+        everActive: t.everActive,
+        termEnded: t.termEndsAt != null && t.termEndsAt.getTime() <= now.getTime(),
+      });
       return {
         id: String(t._id),
         patientName: identity
@@ -77,9 +119,11 @@ export class TeamService {
           : '',
         status: t.status,
         termEndsAt: t.termEndsAt?.toISOString(),
-        memberCount: members.filter((m) => String(m.teamId) === String(t._id)).length,
+        memberCount: memberIds.size,
         createdAt: t.createdAt.toISOString(),
         unread: unread.get(String(t._id)) ?? 0,
+        tasks: tasks.get(String(t._id)) ?? { open: 0, overdue: 0 },
+        gaps,
       };
     });
   }
@@ -173,22 +217,94 @@ export class TeamService {
   }
 
   /** The team's audit log, newest first; reading it is itself recorded. */
-  async auditLog(
+  /**
+   * A page of the audit journal, newest first, with names rather than ids; reading it is
+   * itself audited (once per page asked).
+   */
+  async auditPage(ctx: MemberContext, query: AuditQuery): Promise<AuditPageView> {
+    await this.audit(ctx, 'audit.read');
+    const rows = await this.auditRows(ctx, query, query.limit + 1);
+    const more = rows.length > query.limit;
+    const shown = more ? rows.slice(0, query.limit) : rows;
+    const last = shown.at(-1);
+    return {
+      entries: await this.auditViews(ctx, shown),
+      ...(more && last ? { next: `${last.at.toISOString()}_${String(last._id)}` } : {}),
+    };
+  }
+
+  /** The whole journal (with the page's filters), for the CSV export; audited. */
+  async auditExport(
     ctx: MemberContext,
-    action: 'audit.read' | 'audit.export',
+    query: Omit<AuditQuery, 'before' | 'limit'>,
   ): Promise<AuditEntryView[]> {
-    await this.audit(ctx, action);
-    const entries = await this.deps.audit.list(ctx.team._id);
+    await this.audit(ctx, 'audit.export');
+    return this.auditViews(ctx, await this.auditRows(ctx, query, undefined));
+  }
+
+  private auditRows(
+    ctx: MemberContext,
+    query: Omit<AuditQuery, 'limit'>,
+    limit: number | undefined,
+  ) {
+    const [at, id] = query.before?.split('_') ?? [];
+    return this.deps.audit.list(ctx.team._id, {
+      before: at && id ? { at: new Date(at), id: new Types.ObjectId(id) } : undefined,
+      actorId: query.actor ? new Types.ObjectId(query.actor) : undefined,
+      actions: query.kind ? actionsOfKind(query.kind) : undefined,
+      ...(limit ? { limit } : {}),
+    });
+  }
+
+  private async auditViews(
+    ctx: MemberContext,
+    rows: Awaited<ReturnType<AuditLog['list']>>,
+  ): Promise<AuditEntryView[]> {
+    const [ref, name] = await Promise.all([
+      loadRefs(
+        this.deps.Professional,
+        rows.map((e) => e.actorId),
+      ),
+      this.deps.auditNames.describe(
+        ctx.team._id,
+        rows.map((e) => e.detail),
+      ),
+    ]);
+    return rows.map((e) => {
+      const code = e.action as AuditAction;
+      const detail = name(e.detail);
+      return {
+        id: String(e._id),
+        at: e.at.toISOString(),
+        actor: ref(e.actorId),
+        code,
+        kind: auditKind(code),
+        action: AUDIT_LABELS[code] ?? e.action,
+        ...(detail ? { detail } : {}),
+      };
+    });
+  }
+
+  /** Names of invitations in the journal: the invitee, or the address invited. */
+  async invitationNames(
+    teamId: Types.ObjectId,
+    ids: Types.ObjectId[],
+  ): Promise<Map<string, string>> {
+    const docs = await this.deps.Invitation.find({ _id: { $in: ids }, teamId }).lean<
+      InvitationDoc[]
+    >();
     const ref = await loadRefs(
       this.deps.Professional,
-      entries.map((e) => e.actorId),
+      docs.map((d) => d.professionalId),
     );
-    return entries.map((e) => ({
-      at: e.at.toISOString(),
-      actor: ref(e.actorId),
-      action: AUDIT_LABELS[e.action as AuditAction] ?? e.action,
-      detail: e.detail ?? undefined,
-    }));
+    return new Map(
+      docs.map((d) => {
+        const who = d.professionalId
+          ? professionalLabel(ref(d.professionalId))
+          : (d.email ?? 'adresse inconnue');
+        return [String(d._id), `Invitation de ${who}`];
+      }),
+    );
   }
 
   /** Writes one audit entry of a read by the acting member (changes audit in their command). */

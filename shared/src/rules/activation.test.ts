@@ -181,10 +181,10 @@ describe('labels', () => {
 
   it('labels every other gap, independently of the member count', () => {
     const others: Array<[ActivationGap, string]> = [
-      ['closed', "L'ESCAP est clôturée."],
-      ['medecin_traitant', "Le médecin traitant n'a pas encore rejoint l'équipe."],
-      ['consent', "Le consentement du patient n'est pas en vigueur."],
-      ['term_ended', "La période d'un an est échue : renouvelez l'ESCAP."],
+      ['closed', 'L’ESCAP est clôturée.'],
+      ['medecin_traitant', 'Le médecin traitant n’a pas encore rejoint l’équipe.'],
+      ['consent', 'Le consentement du patient n’est pas en vigueur.'],
+      ['term_ended', 'La période d’un an est échue : renouvelez l’ESCAP.'],
     ];
     for (const [gap, label] of others)
       for (let n = 0; n <= 4; n++) expect(gapLabel(gap, n)).toBe(label);

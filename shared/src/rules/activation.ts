@@ -53,17 +53,17 @@ export const STATUS_LABELS: Record<TeamStatus, string> = {
 export function gapLabel(gap: ActivationGap, memberCount: number): string {
   switch (gap) {
     case 'closed':
-      return "L'ESCAP est clôturée.";
+      return 'L’ESCAP est clôturée.';
     case 'members': {
       const missing = MIN_MEMBERS - memberCount;
       return `Il manque ${missing} professionnel${missing > 1 ? 's' : ''} (au moins ${MIN_MEMBERS} membres).`;
     }
     case 'medecin_traitant':
-      return "Le médecin traitant n'a pas encore rejoint l'équipe.";
+      return 'Le médecin traitant n’a pas encore rejoint l’équipe.';
     case 'consent':
-      return "Le consentement du patient n'est pas en vigueur.";
+      return 'Le consentement du patient n’est pas en vigueur.';
     case 'term_ended':
-      return "La période d'un an est échue : renouvelez l'ESCAP.";
+      return 'La période d’un an est échue : renouvelez l’ESCAP.';
   }
 }
 

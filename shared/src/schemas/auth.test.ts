@@ -26,7 +26,7 @@ describe('sign-up schema', () => {
     ['rpps', { rpps: '123' }, 'Le numéro RPPS doit comporter 11 chiffres.'],
     ['profession', { profession: 'sorcier' }, 'Choisissez une profession de la liste.'],
     ['firstName', { firstName: '   ' }, 'Le prénom est obligatoire.'],
-    ['email', { email: 'anne@' }, "L'adresse e-mail n'est pas valide."],
+    ['email', { email: 'anne@' }, 'L’adresse e-mail n’est pas valide.'],
     ['password', { password: 'court' }, 'Le mot de passe doit comporter au moins 12 caractères.'],
   ])('reports %s in French', (field, patch, message) => {
     const result = signUpSchema.safeParse({ ...valid, ...patch });

@@ -12,16 +12,16 @@ export const rppsSchema = z
   .refine(isValidRpps, { error: 'Le numéro RPPS doit comporter 11 chiffres.' });
 
 export const emailSchema = z
-  .string({ error: "L'adresse e-mail est obligatoire." })
+  .string({ error: 'L’adresse e-mail est obligatoire.' })
   .refine((s) => !hasLoneSurrogate(s) && !hasForbiddenNameCharacter(s), {
-    error: "L'adresse e-mail n'est pas valide.",
+    error: 'L’adresse e-mail n’est pas valide.',
     abort: true,
   })
   .normalize('NFC')
   .trim()
   .toLowerCase()
-  .max(LIMITS.emailMax, { error: "L'adresse e-mail est trop longue." })
-  .pipe(z.email({ error: "L'adresse e-mail n'est pas valide." }));
+  .max(LIMITS.emailMax, { error: 'L’adresse e-mail est trop longue.' })
+  .pipe(z.email({ error: 'L’adresse e-mail n’est pas valide.' }));
 
 export const professionSchema = z.enum(PROFESSIONS, {
   error: 'Choisissez une profession de la liste.',
@@ -55,10 +55,10 @@ export type SignUp = z.output<typeof signUpSchema>;
 /** Sign in with the e-mail address or the RPPS number. */
 export const signInSchema = z.strictObject({
   identifier: z
-    .string({ error: "L'identifiant est obligatoire." })
+    .string({ error: 'L’identifiant est obligatoire.' })
     .trim()
-    .min(1, { error: "L'identifiant est obligatoire." })
-    .max(LIMITS.emailMax, { error: "L'identifiant est trop long." }),
+    .min(1, { error: 'L’identifiant est obligatoire.' })
+    .max(LIMITS.emailMax, { error: 'L’identifiant est trop long.' }),
   password: z
     .string({ error: 'Le mot de passe est obligatoire.' })
     .min(1, { error: 'Le mot de passe est obligatoire.' })

@@ -18,7 +18,7 @@ const isoDate = (label: string) =>
         !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
         new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
       {
-        error: `${label} n'est pas une date valide.`,
+        error: `${label} n’est pas une date valide.`,
       },
     );
 
@@ -32,8 +32,12 @@ export const SEX_LABELS: Record<(typeof SEXES)[number], string> = {
 /** INS identity traits (référentiel INS): birth name, first names, sex, birth date, birth place code. */
 export const identitySchema = z.strictObject({
   birthName: nameField('Le nom de naissance', 100),
-  firstNames: nameField('Le ou les prénoms', 200),
-  usedName: nameField("Le nom d'usage", 100, { required: false }).optional(),
+  firstNames: nameField('Les prénoms', 200, {
+    missing: 'Les prénoms sont obligatoires.',
+    tooLong: 'Les prénoms sont trop longs.',
+    invalid: 'Les prénoms contiennent des caractères non autorisés.',
+  }),
+  usedName: nameField('Le nom d’usage', 100, { required: false }).optional(),
   sex: z.enum(SEXES, { error: 'Choisissez le sexe.' }),
   birthDate: isoDate('La date de naissance').refine(
     (s) => s <= new Date().toISOString().slice(0, 10),
@@ -62,11 +66,11 @@ export const contactSchema = z.strictObject({
     .string()
     .trim()
     .max(30, { error: 'Le numéro de téléphone est trop long.' })
-    .regex(/^[+\d][\d .-]*$/, { error: "Le numéro de téléphone n'est pas valide." })
+    .regex(/^[+\d][\d .-]*$/, { error: 'Le numéro de téléphone n’est pas valide.' })
     .optional(),
-  address: nameField("L'adresse", 300, {
+  address: nameField('L’adresse', 300, {
     required: false,
-    tooLong: "L'adresse est trop longue.",
+    tooLong: 'L’adresse est trop longue.',
   }).optional(),
 });
 export type Contact = z.output<typeof contactSchema>;
@@ -82,7 +86,7 @@ export type EligibilityCategory = (typeof ELIGIBILITY_CATEGORIES)[number];
 export const ELIGIBILITY_LABELS: Record<EligibilityCategory, string> = {
   polypathologie_65: 'Plus de 65 ans polypathologique',
   soins_palliatifs: 'Soins palliatifs',
-  avc_hospitalisation: "AVC avec hospitalisation dans l'année",
+  avc_hospitalisation: 'AVC avec hospitalisation dans l’année',
   diabete_insuline: 'Diabète insulino-traité',
   autre: 'Autre (motif à préciser)',
 };

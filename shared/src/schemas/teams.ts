@@ -58,7 +58,7 @@ export const CLOSURE_REASONS = [
 ] as const;
 export type ClosureReason = (typeof CLOSURE_REASONS)[number];
 export const CLOSURE_LABELS: Record<ClosureReason, string> = {
-  fin_de_terme: 'Fin de terme',
+  fin_de_terme: 'Fin de la période d’un an',
   deces: 'Décès',
   demenagement: 'Déménagement',
   retrait_consentement: 'Retrait du consentement',

@@ -80,6 +80,34 @@ describe('segments', () => {
   });
 });
 
+describe('links in messages', () => {
+  it('makes web addresses links, leaving the sentence’s punctuation out', () => {
+    expect(
+      segments(
+        'Protocole : https://has-sante.fr/soins?id=3. Voir aussi www.ameli.fr)',
+        [],
+        new Map(),
+      ),
+    ).toEqual([
+      { text: 'Protocole : ' },
+      { text: 'https://has-sante.fr/soins?id=3', href: 'https://has-sante.fr/soins?id=3' },
+      { text: '. Voir aussi ' },
+      { text: 'www.ameli.fr', href: 'https://www.ameli.fr/' },
+      { text: ')' },
+    ]);
+  });
+
+  it('finds links beside mentions, and never makes a link of another scheme', () => {
+    const people = new Map([['1', { firstName: 'Anne', lastName: 'Marie' }]]);
+    expect(segments('@Anne Marie http://a.fr javascript:alert(1)', ['1'], people)).toEqual([
+      { text: '@Anne Marie', mention: '1' },
+      { text: ' ' },
+      { text: 'http://a.fr', href: 'http://a.fr/' },
+      { text: ' javascript:alert(1)' },
+    ]);
+  });
+});
+
 describe('read receipts', () => {
   const me = 'm'.repeat(24);
   const bob = 'b'.repeat(24);

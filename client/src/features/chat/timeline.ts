@@ -65,8 +65,42 @@ export function dayLabel(iso: string, now = new Date()): string {
 
 export const timeLabel = (iso: string) => TIME.format(new Date(iso));
 
-/** Pieces of a message's text: plain text, or a mention of a member (highlighted). */
-export type Segment = { text: string } | { text: string; mention: string };
+/**
+ * Pieces of a message's text: plain text, a mention of a member (highlighted), or a web
+ * address (a link). All are rendered as text nodes, never as HTML.
+ */
+export type Segment =
+  { text: string } | { text: string; mention: string } | { text: string; href: string };
+
+/**
+ * Web addresses in a text: http(s):// or www., up to a space; closing punctuation at the end
+ * (".", ",", ")"…) belongs to the sentence, not the address.
+ */
+const URL_PATTERN = /\b(?:https?:\/\/|www\.)[^\s<>"]+/giu;
+const TRAILING = /[.,;:!?)\]}'’»]+$/u;
+
+/** Splits plain text around the web addresses it holds, each with a safe http(s) target. */
+export function links(text: string): Segment[] {
+  const out: Segment[] = [];
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    const raw = match[0].replace(TRAILING, '');
+    const start = match.index;
+    let href: string | null = null;
+    try {
+      const url = new URL(/^www\./i.test(raw) ? `https://${raw}` : raw);
+      if (url.protocol === 'https:' || url.protocol === 'http:') href = url.href;
+    } catch {
+      href = null;
+    }
+    if (!href || raw.length === 0) continue;
+    if (start > last) out.push({ text: text.slice(last, start) });
+    out.push({ text: raw, href });
+    last = start + raw.length;
+  }
+  if (last < text.length) out.push({ text: text.slice(last) });
+  return out;
+}
 
 /**
  * Splits a text around the `@Prénom Nom` of the members it mentions. Longer names first, so
@@ -84,14 +118,14 @@ export function segments(
     })
     .filter((x) => x !== undefined)
     .sort((a, b) => b.token.length - a.token.length);
-  if (names.length === 0) return [{ text }];
+  if (names.length === 0) return links(text);
   const out: Segment[] = [];
   let plain = '';
   let i = 0;
   outer: while (i < text.length) {
     for (const n of names) {
       if (text.startsWith(n.token, i)) {
-        if (plain) out.push({ text: plain });
+        if (plain) out.push(...links(plain));
         plain = '';
         out.push({ text: n.token, mention: n.id });
         i += n.token.length;
@@ -101,7 +135,7 @@ export function segments(
     plain += text[i];
     i++;
   }
-  if (plain) out.push({ text: plain });
+  if (plain) out.push(...links(plain));
   return out;
 }
 

@@ -19,7 +19,7 @@ describe('formatEuros', () => {
     expect(plain(formatEuros(100))).toBe('100 €');
     expect(plain(formatEuros(0))).toBe('0 €');
     expect(plain(formatEuros(1250))).toBe('1 250 €');
-    expect(plain(formatEuros(12.5))).toBe('12,5 €');
+    expect(plain(formatEuros(12.5))).toBe('12,50 €');
   });
 });
 

@@ -2,17 +2,10 @@ import type { LedgerPeriodView } from '../../../../shared/src/ledger.js';
 import type { LedgerSettings } from '../../../../shared/src/rules/ledger-settings.js';
 import { plural } from '../../lib/format.js';
 
-const EUROS = new Intl.NumberFormat('fr-FR', {
-  style: 'currency',
-  currency: 'EUR',
-  minimumFractionDigits: 0,
-  maximumFractionDigits: 2,
-});
+import { formatEuros } from '../../../../shared/src/glossary.js';
 
-/** "100 €", "1 250 €", "12,50 €" (French separators; amounts in whole euros show no cents). */
-export function formatEuros(amount: number): string {
-  return EUROS.format(amount);
-}
+/** "100 €", "1 250 €", "12,50 €": the glossary's, as in the PDF. */
+export { formatEuros };
 
 const dayFormatters = new Map<string, Intl.DateTimeFormat>();
 

@@ -57,13 +57,37 @@ describe('diffLines', () => {
     ]);
   });
 
-  it('stays correct past the size of the table (falls back to removed then added)', () => {
+  it('finds the lines kept in long texts changed throughout (no size where it gives up)', () => {
+    // 3,000 lines, every other one rewritten: the old table (n × m cells) gave up here and
+    // showed all 3,000 as removed then added.
+    const before = Array.from({ length: 3000 }, (_, i) => `ligne ${i}`);
+    const after = before.map((line, i) => (i % 2 === 0 ? line : `${line} modifiée`));
+    const result = diffLines(before, after);
+    expect(diffStats(result)).toEqual({ added: 1500, removed: 1500 });
+    expect(result.filter((line) => line.kind === 'same')).toHaveLength(1500);
+    expect(result.slice(0, 4)).toEqual([
+      same('ligne 0'),
+      removed('ligne 1'),
+      added('ligne 1 modifiée'),
+      same('ligne 2'),
+    ]);
+  });
+
+  it('shows one changed line in a very long note as that line only', () => {
+    const before = Array.from({ length: 20_000 }, (_, i) => `ligne ${i}`);
+    const after = [...before];
+    after[10_000] = 'Insuline 12 UI';
+    expect(diffStats(diffLines(before, after))).toEqual({ added: 1, removed: 1 });
+  });
+
+  it('stays correct for two wholly different texts', () => {
     const before = Array.from({ length: 2100 }, (_, i) => `avant ${i}`);
     const after = Array.from({ length: 2100 }, (_, i) => `après ${i}`);
     const result = diffLines(['début', ...before, 'fin'], ['début', ...after, 'fin']);
     expect(result[0]).toEqual(same('début'));
     expect(result.at(-1)).toEqual(same('fin'));
     expect(diffStats(result)).toEqual({ added: 2100, removed: 2100 });
+    expect(result.slice(1, 2101).every((line) => line.kind === 'removed')).toBe(true);
   });
 });
 

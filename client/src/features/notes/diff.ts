@@ -1,3 +1,5 @@
+import { diffArrays } from 'diff';
+
 /** A line of a comparison: kept, only in the newer text, or only in the older one. */
 export interface DiffLine {
   kind: 'same' | 'added' | 'removed';
@@ -13,71 +15,43 @@ export interface DiffGap {
 export type DiffRow = DiffLine | DiffGap;
 
 /**
- * Past this many cells the longest-common-subsequence table would cost too much memory
- * (4 M cells = 16 MB): the differing middle is then shown as removed, then added.
+ * Past this many line edits the texts are mostly different: Myers' algorithm would cost
+ * time in proportion to edits × lines, so the differing stretch is shown as removed, then
+ * added, which is then what it nearly is.
  */
-const MAX_CELLS = 4_000_000;
+const MAX_EDITS = 5_000;
 
 /**
- * Line diff of two texts (longest common subsequence over their lines, after trimming the
- * common start and end). Within a changed stretch, removed lines come before added ones, so
+ * Line diff of two texts, by jsdiff (Myers' O(ND) algorithm: fast when the texts are alike,
+ * whatever their length). Within a changed stretch, removed lines come before added ones, so
  * a rewritten paragraph reads as "before" then "after".
  */
 export function diffLines(before: readonly string[], after: readonly string[]): DiffLine[] {
-  let start = 0;
-  while (start < before.length && start < after.length && before[start] === after[start]) start++;
-  let endA = before.length;
-  let endB = after.length;
-  while (endA > start && endB > start && before[endA - 1] === after[endB - 1]) {
-    endA--;
-    endB--;
+  const changes = diffArrays([...before], [...after], { maxEditLength: MAX_EDITS });
+  if (!changes) return [...before.map(removed), ...after.map(added)];
+  const result: DiffLine[] = [];
+  let removedRun: DiffLine[] = [];
+  let addedRun: DiffLine[] = [];
+  const flush = () => {
+    result.push(...removedRun, ...addedRun);
+    removedRun = [];
+    addedRun = [];
+  };
+  for (const change of changes) {
+    if (change.removed) removedRun.push(...change.value.map(removed));
+    else if (change.added) addedRun.push(...change.value.map(added));
+    else {
+      flush();
+      result.push(...change.value.map(same));
+    }
   }
-  const same = (text: string): DiffLine => ({ kind: 'same', text });
-  const result: DiffLine[] = before.slice(0, start).map(same);
-  const a = before.slice(start, endA);
-  const b = after.slice(start, endB);
-  result.push(...diffMiddle(a, b));
-  result.push(...before.slice(endA).map(same));
+  flush();
   return result;
 }
 
-function diffMiddle(a: readonly string[], b: readonly string[]): DiffLine[] {
-  const n = a.length;
-  const m = b.length;
-  const removed = (text: string): DiffLine => ({ kind: 'removed', text });
-  const added = (text: string): DiffLine => ({ kind: 'added', text });
-  if (n === 0 || m === 0 || (n + 1) * (m + 1) > MAX_CELLS) {
-    return [...a.map(removed), ...b.map(added)];
-  }
-  // lcs[i * (m + 1) + j]: length of the longest common subsequence of a[i..] and b[j..].
-  const width = m + 1;
-  const lcs = new Uint32Array((n + 1) * width);
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      lcs[i * width + j] =
-        a[i] === b[j]
-          ? lcs[(i + 1) * width + j + 1]! + 1
-          : Math.max(lcs[(i + 1) * width + j]!, lcs[i * width + j + 1]!);
-    }
-  }
-  const out: DiffLine[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n && j < m) {
-    if (a[i] === b[j]) {
-      out.push({ kind: 'same', text: a[i]! });
-      i++;
-      j++;
-    } else if (lcs[(i + 1) * width + j]! >= lcs[i * width + j + 1]!) {
-      out.push(removed(a[i++]!));
-    } else {
-      out.push(added(b[j++]!));
-    }
-  }
-  while (i < n) out.push(removed(a[i++]!));
-  while (j < m) out.push(added(b[j++]!));
-  return out;
-}
+const same = (text: string): DiffLine => ({ kind: 'same', text });
+const removed = (text: string): DiffLine => ({ kind: 'removed', text });
+const added = (text: string): DiffLine => ({ kind: 'added', text });
 
 /**
  * Keeps `context` unchanged lines around each change and replaces longer unchanged runs by

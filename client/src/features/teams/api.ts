@@ -6,8 +6,9 @@ import type {
   inviteSchema,
   recordConsentSchema,
 } from '../../../../shared/src/schemas/teams.js';
+import type { AuditKind } from '../../../../shared/src/audit.js';
 import type {
-  AuditEntryView,
+  AuditPageView,
   CreatedInvitationView,
   InboxInvitationView,
   InvitationLinkView,
@@ -141,15 +142,29 @@ export async function closeTeam(
   return (await request('POST', `${team(id)}/close`, { body, schema: teamAnswer })).team;
 }
 
-export async function getAudit(id: string): Promise<AuditEntryView[]> {
-  const { entries } = await request('GET', `${team(id)}/audit`, {
-    schema: listOf<'entries', AuditEntryView>('entries'),
-  });
-  return entries;
+export interface AuditFilter {
+  actor?: string | undefined;
+  kind?: AuditKind | undefined;
 }
 
-export function auditExportUrl(id: string): string {
-  return `${team(id)}/audit/export`;
+const auditParams = (filter: AuditFilter, before?: string) => {
+  const params = new URLSearchParams();
+  if (filter.actor) params.set('actor', filter.actor);
+  if (filter.kind) params.set('kind', filter.kind);
+  if (before) params.set('before', before);
+  const query = params.toString();
+  return query ? `?${query}` : '';
+};
+
+/** A page of the journal, newest first; `before` is the previous page's `next`. */
+export function getAudit(id: string, filter: AuditFilter, before?: string): Promise<AuditPageView> {
+  return request('GET', `${team(id)}/audit${auditParams(filter, before)}`, {
+    schema: z.custom<AuditPageView>((v) => isRecord(v) && Array.isArray(v.entries)),
+  });
+}
+
+export function auditExportUrl(id: string, filter: AuditFilter = {}): string {
+  return `${team(id)}/audit/export${auditParams(filter)}`;
 }
 
 // Invitations

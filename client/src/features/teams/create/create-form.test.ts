@@ -54,7 +54,7 @@ describe('createTeamInput', () => {
     expect(errors.fields).toMatchObject({
       'patient.identity.birthName': 'Le nom de naissance est obligatoire.',
       'patient.identity.sex': 'Choisissez le sexe.',
-      'patient.contact.phone': "Le numéro de téléphone n'est pas valide.",
+      'patient.contact.phone': 'Le numéro de téléphone n’est pas valide.',
       'inclusion.score': 'Le score est un nombre entier.',
       'consent.date': 'La date du consentement est obligatoire.',
       'medecinTraitant.rpps': 'Le numéro RPPS doit comporter 11 chiffres.',

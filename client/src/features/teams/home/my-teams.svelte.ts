@@ -47,7 +47,7 @@ export class MyTeams {
   }
 
   /** Live events that change what this page shows. */
-  readonly listeners: Listeners = {
+  readonly listeners: Omit<Listeners, 'connect'> = {
     'invitation:received': (invitation) => {
       if (this.invitations.some((i) => i.id === invitation.id)) return;
       this.invitations = [invitation, ...this.invitations];
@@ -60,7 +60,6 @@ export class MyTeams {
     },
     'team:changed': () => void this.refreshTeams(),
     'team:left': () => void this.refreshTeams(),
-    connect: () => void this.load(),
   };
 
   /** Joins the team; answers its id. */
