@@ -118,7 +118,7 @@ export async function createApp({
   if (limits) socketFeatures.push(rateLimitSocketFeature(limits));
   socketFeatures.push(
     teamSocketFeature(s.teamModels, s.teams),
-    chatSocketFeature(s.chat, metrics),
+    chatSocketFeature(s.chat, metrics, hooks),
     noteSocketFeature({
       notes: s.notes,
       registry: s.registry,

@@ -96,7 +96,17 @@ export class ChatService {
     return this.deps.teams.member(actor, teamId);
   }
 
-  async send(ctx: MemberContext, input: Omit<ChatSend, 'teamId'>): Promise<MessageView> {
+  /**
+   * `opts.turn`, when given, is awaited once the message is checked and before it takes its
+   * place in the write queue; `opts.onQueued` is called once it has that place. A socket uses
+   * them to keep its messages in the order it sent them while their checks run side by side
+   * (`chat/socket.ts`).
+   */
+  async send(
+    ctx: MemberContext,
+    input: Omit<ChatSend, 'teamId'>,
+    opts: { turn?: () => Promise<void>; onQueued?: () => void } = {},
+  ): Promise<MessageView> {
     authorize(ctx, 'message.send');
     const text = normalizeText(input.text).trim();
     const problem = textProblem(text, input.attachments.length);
@@ -111,7 +121,8 @@ export class ChatService {
       this.deps.attachments.attachable(ctx, input.attachments),
     ]);
     const attached = documents.map((d) => ({ id: d.id, document: d }));
-    const stored = await this.store(
+    await opts.turn?.();
+    const storing = this.store(
       ctx,
       {
         ...key,
@@ -121,6 +132,8 @@ export class ChatService {
       },
       attached,
     );
+    opts.onQueued?.();
+    const stored = await storing;
     if (!stored.created) {
       const now = await this.attachmentsOf([stored.doc]);
       return this.viewOf(stored.doc, ctx.actor, now);

@@ -2,6 +2,7 @@ import { chatReadSchema, chatSendSchema } from '../../../shared/src/chat.js';
 import { ERROR_MESSAGES, type Ack } from '../../../shared/src/errors.js';
 import { AppError } from '../http/errors.js';
 import { safeError, type Logger } from '../logger.js';
+import type { CommandHooks } from '../commands/command.js';
 import type { AppMetrics } from '../metrics/metrics.js';
 import type { SocketFeature } from '../realtime/io.js';
 import type { ChatService } from './service.js';
@@ -10,11 +11,24 @@ import type { ChatService } from './service.js';
  * The conversation on sockets: `chat:send` and `chat:read` with an acknowledgement. Members'
  * sockets are already in their teams' rooms (teams feature), which is where `chat:message` and
  * `chat:read` go; membership is read again for every event, like every HTTP request.
+ *
+ * A socket's messages are stored in the order it sent them: each send is checked
+ * asynchronously (membership, mentions, attachments) before it is stored, and a later message
+ * whose checks finished first overtook an earlier one, so the team read "2, 1" where the
+ * author wrote "1, 2" (docs/chat.md). The checks still run side by side; a message takes its
+ * place in the write queue only after the socket's previous one has taken its own (or failed),
+ * so writes stay grouped and other sockets are not held up.
  */
-export function chatSocketFeature(chat: ChatService, metrics?: AppMetrics): SocketFeature {
+export function chatSocketFeature(
+  chat: ChatService,
+  metrics?: AppMetrics,
+  hooks?: CommandHooks,
+): SocketFeature {
   return {
     attach(socket, log) {
       const who = () => socket.data.professional;
+      /** The socket's latest send: settled once it is queued for writing, or has failed. */
+      let last: Turn = { taken: Promise.resolve(), done: true };
 
       socket.on('chat:send', (payload, ack) => {
         if (typeof ack !== 'function') return;
@@ -22,9 +36,28 @@ export function chatSocketFeature(chat: ChatService, metrics?: AppMetrics): Sock
         if (!parsed.success) return fail(ack, new AppError('invalid_message'));
         const { teamId, ...input } = parsed.data;
         const since = process.hrtime.bigint();
-        chat
-          .member(who(), teamId)
-          .then((ctx) => chat.send(ctx, input))
+        const previous = last;
+        let admit!: () => void;
+        const mine: Turn = { taken: new Promise<void>((r) => (admit = r)), done: false };
+        last = mine;
+        const admitted = () => {
+          mine.done = true;
+          admit();
+        };
+        const sent = chat.member(who(), teamId).then(async (ctx) => {
+          await hooks?.checkpoint?.('chat.send.checked');
+          return chat.send(ctx, input, {
+            turn: async () => {
+              // Tests learn that this send waits for the turn of an earlier one.
+              if (!previous.done) await hooks?.checkpoint?.('chat.send.queued');
+              await previous.taken;
+            },
+            onQueued: admitted,
+          });
+        });
+        // A send refused before it was queued hands the turn on too.
+        void sent.then(admitted, admitted);
+        sent
           .then((message) => {
             ack({ ok: true, data: message });
             metrics?.acknowledged('chat:send', since);
@@ -45,6 +78,11 @@ export function chatSocketFeature(chat: ChatService, metrics?: AppMetrics): Sock
       });
     },
   };
+}
+
+interface Turn {
+  taken: Promise<void>;
+  done: boolean;
 }
 
 function fail<T>(ack: (r: Ack<T>) => void, err: unknown, log?: Logger): void {
