@@ -159,7 +159,7 @@ export async function buildServices({
     invitations,
     invitationCommands,
     physicians,
-    eligibility: config.eligibility,
+    grid: config.grid,
   });
   const teams = new TeamService({
     models: teamModels,
@@ -167,7 +167,7 @@ export async function buildServices({
     Invitation,
     audit,
     commands: teamCommands,
-    eligibility: config.eligibility,
+    grid: config.grid,
     invitationTtlDays: config.invitationTtlMs / (24 * 3600_000),
     unread: new ChatUnread(chatModels),
     now,

@@ -93,6 +93,15 @@ export const ERRORS = {
     status: 422,
     message: "Le score d'inclusion est inférieur au seuil en vigueur.",
   },
+  grid_incomplete: {
+    status: 422,
+    message: 'Cotez chaque facteur de la grille d’inclusion avec un niveau proposé.',
+  },
+  grid_outdated: {
+    status: 409,
+    message:
+      'La grille d’inclusion a changé entre-temps : rechargez la page et cotez-la à nouveau.',
+  },
   consent_in_force: { status: 409, message: 'Le consentement du patient est déjà en vigueur.' },
   not_member: { status: 400, message: 'Ce professionnel ne fait pas partie de l’équipe.' },
   update_too_large: {

@@ -1,3 +1,4 @@
+import type { GridDefinition } from '../../../shared/src/grid/definition.js';
 import { Types, type Model } from 'mongoose';
 import type { Professional } from '../../../shared/src/schemas/auth.js';
 import type {
@@ -25,7 +26,7 @@ export interface TeamServiceDeps {
   Invitation: Model<InvitationDoc>;
   audit: AuditLog;
   commands: TeamCommands;
-  eligibility: { threshold: number; gridItems: number };
+  grid: GridDefinition;
   invitationTtlDays: number;
   /** Unread messages per team, shown in "Mes ESCAP". */
   unread: ChatUnread;
@@ -43,8 +44,9 @@ export class TeamService {
 
   settings(): SettingsView {
     return {
-      eligibilityThreshold: this.deps.eligibility.threshold,
-      gridItems: this.deps.eligibility.gridItems,
+      eligibilityThreshold: this.deps.grid.scale.threshold,
+      gridItems: this.deps.grid.scale.max,
+      grid: this.deps.grid,
       invitationTtlDays: this.deps.invitationTtlDays,
     };
   }
