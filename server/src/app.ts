@@ -40,6 +40,7 @@ import { watchRedis } from './realtime/degraded.js';
 import { localBus, RedisNoteBus } from './notes/bus.js';
 import { AppMetrics, metricsRoutes } from './metrics/metrics.js';
 import { buildServices, type Services } from './services.js';
+import { patientFileRoutes } from './patientfile/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { teamScope } from './teams/context.js';
 import { teamCollectionRoutes, teamMemberRoutes } from './teams/routes.js';
@@ -182,6 +183,7 @@ export async function createApp({
   team.use(teamInvitationRoutes(s.invitationCommands, s.teams, config.publicUrl));
   team.use(noteRoutes(s.notes));
   team.use(taskRoutes(s.tasks));
+  team.use(patientFileRoutes(s.patientFile));
   team.use(chatRoutes(s.chat));
   team.use(documentRoutes(s.documents, config.documents.maxBytes));
   api.use('/teams/:teamId', team);

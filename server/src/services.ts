@@ -45,6 +45,8 @@ import { Notifications } from './notifications/service.js';
 import { registerOutboxModel } from './outbox/model.js';
 import { Outbox } from './outbox/service.js';
 import type { AppServer } from './realtime/io.js';
+import { registerFileEntryModel } from './patientfile/model.js';
+import { PatientFileService } from './patientfile/service.js';
 import { registerTaskModel } from './tasks/model.js';
 import { TaskService } from './tasks/service.js';
 import { TeamCommands } from './teams/commands.js';
@@ -93,6 +95,7 @@ export async function buildServices({
   const ledgerModels = registerLedgerModels(db);
   const Notification = registerNotificationModel(db);
   const Task = registerTaskModel(db);
+  const FileEntry = registerFileEntryModel(db);
   const documentModels = registerDocumentModels(db);
   const files = new FileStore(db);
   const audit = new AuditLog(registerAuditModel(db), now);
@@ -196,6 +199,7 @@ export async function buildServices({
   });
   const notices = new TeamNotices({ teams, notifications, now });
   const tasks = new TaskService({ Task, Professional, teams, commands, contributions, io, now });
+  const patientFile = new PatientFileService({ FileEntry, Professional, teams, commands, io });
   const noteStore = new NoteStore(noteModels);
   const late: { sync?: NoteSync } = {};
   const registry = new DocRegistry(noteStore, logger, {
@@ -254,6 +258,7 @@ export async function buildServices({
   invitations.handleEffects(outbox, io);
   notifications.handleEffects(outbox);
   tasks.handleEffects(outbox);
+  patientFile.handleEffects(outbox);
   documents.handleEffects(outbox);
 
   return {
@@ -279,6 +284,7 @@ export async function buildServices({
     notifications,
     notices,
     tasks,
+    patientFile,
     chat,
     documents,
     ledger,

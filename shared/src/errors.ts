@@ -120,6 +120,15 @@ export const ERRORS = {
     message:
       'Cette tâche a été modifiée entre-temps par un autre membre : vérifiez-la puis recommencez.',
   },
+  file_conflict: {
+    status: 409,
+    message:
+      'Cette information du dossier a été modifiée entre-temps par un autre membre : vérifiez-la puis recommencez.',
+  },
+  file_part_full: {
+    status: 422,
+    message: 'Cette partie du dossier compte déjà le nombre maximal d’éléments.',
+  },
   assignee_not_member: {
     status: 400,
     message: 'La tâche doit être confiée à un membre actuel de l’équipe.',

@@ -10,6 +10,7 @@ export type Match =
   | { name: 'chat'; id: string }
   | { name: 'tasks'; id: string }
   | { name: 'documents'; id: string }
+  | { name: 'file'; id: string }
   | { name: 'notifications' }
   | { name: 'ledger' }
   | { name: 'report' }
@@ -40,6 +41,7 @@ const TEAM_PAGES = {
   discussion: 'chat',
   taches: 'tasks',
   documents: 'documents',
+  dossier: 'file',
 } as const;
 
 const TEAM = /^\/escap\/([^/]+)$/;
@@ -111,6 +113,7 @@ export const paths = {
   chat: (id: string) => `/escap/${encodeURIComponent(id)}/discussion`,
   tasks: (id: string) => `/escap/${encodeURIComponent(id)}/taches`,
   documents: (id: string) => `/escap/${encodeURIComponent(id)}/documents`,
+  file: (id: string) => `/escap/${encodeURIComponent(id)}/dossier`,
   notifications: '/notifications',
   /** The professional's participation dashboard; `year` opens an earlier year. */
   ledger: (year?: number) => (year ? `/participation?annee=${year}` : '/participation'),

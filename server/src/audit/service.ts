@@ -47,7 +47,11 @@ export type AuditAction =
   | 'document.view'
   | 'document.download'
   | 'document.remove'
-  | 'document.quarantine';
+  | 'document.quarantine'
+  | 'file.read'
+  | 'file.add'
+  | 'file.update'
+  | 'file.remove';
 
 export const AUDIT_LABELS: Record<AuditAction, string> = {
   'team.create': "Création de l'ESCAP",
@@ -86,6 +90,10 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'document.download': 'Téléchargement d’un document',
   'document.remove': 'Retrait d’un document',
   'document.quarantine': 'Fichier mis en quarantaine par l’antivirus',
+  'file.read': 'Consultation du dossier structuré',
+  'file.add': 'Ajout au dossier structuré',
+  'file.update': 'Modification du dossier structuré',
+  'file.remove': 'Retrait d’un élément du dossier structuré',
 };
 
 /**

@@ -23,6 +23,7 @@ const RULES = {
   'note.version.create': 'write',
   'message.send': 'write',
   'task.write': 'write',
+  'file.write': 'write',
   'document.add': 'write',
   'document.remove': 'write',
   'member.leave': 'write',
