@@ -40,6 +40,7 @@ import { watchRedis } from './realtime/degraded.js';
 import { localBus, RedisNoteBus } from './notes/bus.js';
 import { AppMetrics, metricsRoutes } from './metrics/metrics.js';
 import { buildServices, type Services } from './services.js';
+import { carePlanRoutes } from './careplan/routes.js';
 import { patientFileRoutes } from './patientfile/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { teamScope } from './teams/context.js';
@@ -184,6 +185,7 @@ export async function createApp({
   team.use(noteRoutes(s.notes));
   team.use(taskRoutes(s.tasks));
   team.use(patientFileRoutes(s.patientFile));
+  team.use(carePlanRoutes(s.carePlan, s.teams));
   team.use(chatRoutes(s.chat));
   team.use(documentRoutes(s.documents, config.documents.maxBytes));
   api.use('/teams/:teamId', team);

@@ -45,6 +45,8 @@ import { Notifications } from './notifications/service.js';
 import { registerOutboxModel } from './outbox/model.js';
 import { Outbox } from './outbox/service.js';
 import type { AppServer } from './realtime/io.js';
+import { registerCarePlanModel } from './careplan/model.js';
+import { CarePlanService } from './careplan/service.js';
 import { registerFileEntryModel } from './patientfile/model.js';
 import { PatientFileService } from './patientfile/service.js';
 import { registerTaskModel } from './tasks/model.js';
@@ -96,6 +98,7 @@ export async function buildServices({
   const Notification = registerNotificationModel(db);
   const Task = registerTaskModel(db);
   const FileEntry = registerFileEntryModel(db);
+  const CarePlanVersion = registerCarePlanModel(db);
   const documentModels = registerDocumentModels(db);
   const files = new FileStore(db);
   const audit = new AuditLog(registerAuditModel(db), now);
@@ -200,6 +203,14 @@ export async function buildServices({
   const notices = new TeamNotices({ teams, notifications, now });
   const tasks = new TaskService({ Task, Professional, teams, commands, contributions, io, now });
   const patientFile = new PatientFileService({ FileEntry, Professional, teams, commands, io });
+  const carePlan = new CarePlanService({
+    CarePlanVersion,
+    Professional,
+    teams,
+    tasks,
+    commands,
+    io,
+  });
   const noteStore = new NoteStore(noteModels);
   const late: { sync?: NoteSync } = {};
   const registry = new DocRegistry(noteStore, logger, {
@@ -259,6 +270,7 @@ export async function buildServices({
   notifications.handleEffects(outbox);
   tasks.handleEffects(outbox);
   patientFile.handleEffects(outbox);
+  carePlan.handleEffects(outbox);
   documents.handleEffects(outbox);
 
   return {
@@ -285,6 +297,7 @@ export async function buildServices({
     notices,
     tasks,
     patientFile,
+    carePlan,
     chat,
     documents,
     ledger,

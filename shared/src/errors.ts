@@ -125,6 +125,16 @@ export const ERRORS = {
     message:
       'Cette information du dossier a été modifiée entre-temps par un autre membre : vérifiez-la puis recommencez.',
   },
+  plan_conflict: {
+    status: 409,
+    message:
+      'Le plan de soins a été modifié entre-temps par un autre membre : vérifiez la nouvelle version puis recommencez.',
+  },
+  plan_not_found: { status: 404, message: 'Cette version du plan de soins n’existe pas.' },
+  responsible_not_member: {
+    status: 400,
+    message: 'Chaque action doit être confiée à un membre actuel de l’équipe.',
+  },
   file_part_full: {
     status: 422,
     message: 'Cette partie du dossier compte déjà le nombre maximal d’éléments.',

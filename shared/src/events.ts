@@ -42,6 +42,8 @@ export interface ServerToClientEvents {
   'task:changed': (payload: TaskChange) => void;
   /** An entry of the structured file of a team the receiver belongs to was added, changed or removed. */
   'file:changed': (payload: FileChange) => void;
+  /** A new version of the care plan of a team the receiver belongs to (ids only: refetch). */
+  'plan:changed': (payload: { teamId: string; version: number }) => void;
   /** A document of a team the receiver belongs to was added or removed. */
   'document:changed': (payload: DocumentChange) => void;
   /** A new message in a team the receiver belongs to (its author's own sockets included). */

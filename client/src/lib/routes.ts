@@ -11,6 +11,7 @@ export type Match =
   | { name: 'tasks'; id: string }
   | { name: 'documents'; id: string }
   | { name: 'file'; id: string }
+  | { name: 'plan'; id: string }
   | { name: 'notifications' }
   | { name: 'ledger' }
   | { name: 'report' }
@@ -42,6 +43,7 @@ const TEAM_PAGES = {
   taches: 'tasks',
   documents: 'documents',
   dossier: 'file',
+  pps: 'plan',
 } as const;
 
 const TEAM = /^\/escap\/([^/]+)$/;
@@ -114,6 +116,7 @@ export const paths = {
   tasks: (id: string) => `/escap/${encodeURIComponent(id)}/taches`,
   documents: (id: string) => `/escap/${encodeURIComponent(id)}/documents`,
   file: (id: string) => `/escap/${encodeURIComponent(id)}/dossier`,
+  plan: (id: string) => `/escap/${encodeURIComponent(id)}/pps`,
   notifications: '/notifications',
   /** The professional's participation dashboard; `year` opens an earlier year. */
   ledger: (year?: number) => (year ? `/participation?annee=${year}` : '/participation'),

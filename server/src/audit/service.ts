@@ -51,7 +51,10 @@ export type AuditAction =
   | 'file.read'
   | 'file.add'
   | 'file.update'
-  | 'file.remove';
+  | 'file.remove'
+  | 'plan.read'
+  | 'plan.save'
+  | 'plan.export';
 
 export const AUDIT_LABELS: Record<AuditAction, string> = {
   'team.create': "Création de l'ESCAP",
@@ -94,6 +97,9 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'file.add': 'Ajout au dossier structuré',
   'file.update': 'Modification du dossier structuré',
   'file.remove': 'Retrait d’un élément du dossier structuré',
+  'plan.read': 'Consultation du plan de soins',
+  'plan.save': 'Nouvelle version du plan de soins',
+  'plan.export': 'Export PDF du plan de soins',
 };
 
 /**

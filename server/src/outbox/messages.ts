@@ -19,6 +19,7 @@ export type OutboxMessage =
   | { kind: 'document.changed'; teamId: string; documentId: string }
   | { kind: 'file.changed'; teamId: string; entryId: string }
   | { kind: 'file.removed'; teamId: string; entryId: string }
+  | { kind: 'plan.changed'; teamId: string; version: number }
   | { kind: 'document.removed'; teamId: string; documentId: string }
   /** Filed documents' bytes (GridFS ids): no longer `pending` for the upload sweep. */
   | { kind: 'document.stored'; fileIds: string[] }

@@ -157,6 +157,15 @@ export class TeamService {
    * transaction and reads the member's context again there, so the policy is asked of what the
    * transaction sees (404 if no longer a member).
    */
+  /** The patient's name as the file shows it, for a member's exports (care plan PDF). */
+  async patientLabel(ctx: MemberContext): Promise<string> {
+    const patient = await this.deps.models.Patient.findById(ctx.team._id).lean();
+    const identity = patient?.identity;
+    return identity
+      ? `${identity.usedName || identity.birthName} ${identity.firstNames} (né(e) le ${identity.birthDate.split('-').reverse().join('/')})`
+      : '';
+  }
+
   lockForCommand(scope: CommandScope, ctx: MemberContext): Promise<MemberContext> {
     return lockAsMember(this.deps.models, scope, ctx.team._id, ctx.actor);
   }

@@ -24,6 +24,7 @@ const RULES = {
   'message.send': 'write',
   'task.write': 'write',
   'file.write': 'write',
+  'plan.write': 'write',
   'document.add': 'write',
   'document.remove': 'write',
   'member.leave': 'write',
