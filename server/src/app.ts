@@ -42,6 +42,7 @@ import { AppMetrics, metricsRoutes } from './metrics/metrics.js';
 import { buildServices, type Services } from './services.js';
 import { carePlanRoutes } from './careplan/routes.js';
 import { patientFileRoutes } from './patientfile/routes.js';
+import { teamEventRoutes } from './teamevents/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { teamScope } from './teams/context.js';
 import { teamCollectionRoutes, teamMemberRoutes } from './teams/routes.js';
@@ -186,6 +187,7 @@ export async function createApp({
   team.use(taskRoutes(s.tasks));
   team.use(patientFileRoutes(s.patientFile));
   team.use(carePlanRoutes(s.carePlan, s.teams));
+  team.use(teamEventRoutes(s.teamEvents));
   team.use(chatRoutes(s.chat));
   team.use(documentRoutes(s.documents, config.documents.maxBytes));
   api.use('/teams/:teamId', team);

@@ -48,6 +48,8 @@ import type { AppServer } from './realtime/io.js';
 import { registerCarePlanModel } from './careplan/model.js';
 import { CarePlanService } from './careplan/service.js';
 import { registerFileEntryModel } from './patientfile/model.js';
+import { registerTeamEventModel } from './teamevents/model.js';
+import { TeamEventService } from './teamevents/service.js';
 import { PatientFileService } from './patientfile/service.js';
 import { registerTaskModel } from './tasks/model.js';
 import { TaskService } from './tasks/service.js';
@@ -99,6 +101,7 @@ export async function buildServices({
   const Task = registerTaskModel(db);
   const FileEntry = registerFileEntryModel(db);
   const CarePlanVersion = registerCarePlanModel(db);
+  const TeamEvent = registerTeamEventModel(db);
   const documentModels = registerDocumentModels(db);
   const files = new FileStore(db);
   const audit = new AuditLog(registerAuditModel(db), now);
@@ -244,6 +247,15 @@ export async function buildServices({
     settings: config.documents,
     now,
   });
+  const teamEvents = new TeamEventService({
+    TeamEvent,
+    Professional,
+    teams,
+    documents,
+    carePlan,
+    commands,
+    io,
+  });
   const chat = new ChatService({
     models: chatModels,
     Professional,
@@ -271,6 +283,7 @@ export async function buildServices({
   tasks.handleEffects(outbox);
   patientFile.handleEffects(outbox);
   carePlan.handleEffects(outbox);
+  teamEvents.handleEffects(outbox);
   documents.handleEffects(outbox);
 
   return {
@@ -298,6 +311,7 @@ export async function buildServices({
     tasks,
     patientFile,
     carePlan,
+    teamEvents,
     chat,
     documents,
     ledger,

@@ -12,6 +12,7 @@ export type Match =
   | { name: 'documents'; id: string }
   | { name: 'file'; id: string }
   | { name: 'plan'; id: string }
+  | { name: 'events'; id: string }
   | { name: 'notifications' }
   | { name: 'ledger' }
   | { name: 'report' }
@@ -44,6 +45,7 @@ const TEAM_PAGES = {
   documents: 'documents',
   dossier: 'file',
   pps: 'plan',
+  evenements: 'events',
 } as const;
 
 const TEAM = /^\/escap\/([^/]+)$/;
@@ -117,6 +119,7 @@ export const paths = {
   documents: (id: string) => `/escap/${encodeURIComponent(id)}/documents`,
   file: (id: string) => `/escap/${encodeURIComponent(id)}/dossier`,
   plan: (id: string) => `/escap/${encodeURIComponent(id)}/pps`,
+  events: (id: string) => `/escap/${encodeURIComponent(id)}/evenements`,
   notifications: '/notifications',
   /** The professional's participation dashboard; `year` opens an earlier year. */
   ledger: (year?: number) => (year ? `/participation?annee=${year}` : '/participation'),

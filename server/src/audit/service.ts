@@ -54,7 +54,10 @@ export type AuditAction =
   | 'file.remove'
   | 'plan.read'
   | 'plan.save'
-  | 'plan.export';
+  | 'plan.export'
+  | 'event.list'
+  | 'event.record'
+  | 'timeline.read';
 
 export const AUDIT_LABELS: Record<AuditAction, string> = {
   'team.create': "Création de l'ESCAP",
@@ -100,6 +103,9 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'plan.read': 'Consultation du plan de soins',
   'plan.save': 'Nouvelle version du plan de soins',
   'plan.export': 'Export PDF du plan de soins',
+  'event.list': 'Consultation des événements',
+  'event.record': 'Événement signalé',
+  'timeline.read': 'Consultation de la chronologie',
 };
 
 /**

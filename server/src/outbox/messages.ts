@@ -20,6 +20,7 @@ export type OutboxMessage =
   | { kind: 'file.changed'; teamId: string; entryId: string }
   | { kind: 'file.removed'; teamId: string; entryId: string }
   | { kind: 'plan.changed'; teamId: string; version: number }
+  | { kind: 'event.recorded'; teamId: string; eventId: string }
   | { kind: 'document.removed'; teamId: string; documentId: string }
   /** Filed documents' bytes (GridFS ids): no longer `pending` for the upload sweep. */
   | { kind: 'document.stored'; fileIds: string[] }

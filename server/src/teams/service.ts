@@ -1,5 +1,6 @@
-import type { GridDefinition } from '../../../shared/src/grid/definition.js';
 import { Types, type Model } from 'mongoose';
+import type { GridDefinition } from '../../../shared/src/grid/definition.js';
+import type { TeamStatus } from '../../../shared/src/rules/activation.js';
 import type { Professional } from '../../../shared/src/schemas/auth.js';
 import type {
   AuditEntryView,
@@ -140,8 +141,8 @@ export class TeamService {
   }
 
   /** Ids of the current members of a team (recipients of its notifications, mentions...). */
-  currentMemberIds(teamId: Types.ObjectId): Promise<string[]> {
-    return currentMemberIds(this.deps.models, teamId);
+  currentMemberIds(teamId: Types.ObjectId, session?: Session): Promise<string[]> {
+    return currentMemberIds(this.deps.models, teamId, session);
   }
 
   isCurrentMember(
@@ -157,6 +158,14 @@ export class TeamService {
    * transaction and reads the member's context again there, so the policy is asked of what the
    * transaction sees (404 if no longer a member).
    */
+  /** The team's status changes, oldest first (the timeline). */
+  async statusHistory(ctx: MemberContext): Promise<{ status: TeamStatus; at: Date }[]> {
+    const events = await this.deps.models.StatusEvent.find({ teamId: ctx.team._id })
+      .sort({ at: 1, _id: 1 })
+      .lean();
+    return events.map((e) => ({ status: e.status, at: e.at }));
+  }
+
   /** The patient's name as the file shows it, for a member's exports (care plan PDF). */
   async patientLabel(ctx: MemberContext): Promise<string> {
     const patient = await this.deps.models.Patient.findById(ctx.team._id).lean();

@@ -25,6 +25,7 @@ const RULES = {
   'task.write': 'write',
   'file.write': 'write',
   'plan.write': 'write',
+  'event.record': 'write',
   'document.add': 'write',
   'document.remove': 'write',
   'member.leave': 'write',
