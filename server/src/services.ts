@@ -205,15 +205,6 @@ export async function buildServices({
   });
   const notices = new TeamNotices({ teams, notifications, now });
   const tasks = new TaskService({ Task, Professional, teams, commands, contributions, io, now });
-  const patientFile = new PatientFileService({ FileEntry, Professional, teams, commands, io });
-  const carePlan = new CarePlanService({
-    CarePlanVersion,
-    Professional,
-    teams,
-    tasks,
-    commands,
-    io,
-  });
   const noteStore = new NoteStore(noteModels);
   const late: { sync?: NoteSync } = {};
   const registry = new DocRegistry(noteStore, logger, {
@@ -246,6 +237,15 @@ export async function buildServices({
     logger,
     settings: config.documents,
     now,
+  });
+  const patientFile = new PatientFileService({ FileEntry, Professional, teams, commands, io });
+  const carePlan = new CarePlanService({
+    CarePlanVersion,
+    Professional,
+    teams,
+    tasks,
+    commands,
+    io,
   });
   const teamEvents = new TeamEventService({
     TeamEvent,

@@ -19,7 +19,7 @@ describe('the care plan in the browser', () => {
       nurse: ['Luc', 'Petit'],
     });
     await doctorPage.goto(`/escap/${team.id}`);
-    await doctorPage.getByRole('link', { name: 'Ouvrir le plan de soins (PPS)' }).click();
+    await doctorPage.getByRole('link', { name: 'Ouvrir le projet personnalisé de soins' }).click();
     await doctorPage.getByText('Aucun plan de soins n’a encore été établi').waitFor();
     await nursePage.goto(`/escap/${team.id}/pps`);
     await nursePage.getByText('Aucun plan de soins n’a encore été établi').waitFor();
