@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { afterEach, expect } from 'vitest';
+import type { GridDefinition } from '../shared/src/grid/definition.js';
+import { ESCAP_UNPS_2025 } from '../shared/src/grid/escap-unps-2025.js';
+import { factorsInScope } from '../shared/src/grid/score.js';
 import type { Profession } from '../shared/src/professions.js';
 import type { Professional, SignUpInput } from '../shared/src/schemas/auth.js';
 import type { Identity } from '../shared/src/schemas/patient.js';
@@ -50,10 +53,38 @@ export function buildPatient(
   };
 }
 
+/**
+ * Answers that make exactly `score` on the grid (the shipped one unless given): the most severe
+ * level that still fits, factor after factor, in the grid's order.
+ */
+export function answersScoring(
+  score: number,
+  pregnant = false,
+  grid: GridDefinition = ESCAP_UNPS_2025,
+): Record<string, string> {
+  let left = score;
+  const answers: Record<string, string> = {};
+  for (const factor of factorsInScope(grid, pregnant)) {
+    const fits = factor.levels.filter((l) => l.points <= left);
+    const level = fits.reduce((a, b) => (b.points > a.points ? b : a));
+    answers[factor.id] = level.id;
+    left -= level.points;
+  }
+  if (left !== 0) throw new Error(`no answers make ${score} on ${grid.version}`);
+  return answers;
+}
+
+/** An inclusion on the shipped grid; `score` (20 by default) is turned into answers. */
 export function buildInclusion(
-  overrides: Partial<CreateTeamInput['inclusion']> = {},
+  overrides: Partial<CreateTeamInput['inclusion']> & { score?: number } = {},
 ): CreateTeamInput['inclusion'] {
-  return { category: 'polypathologie_65', gridVersion: 'grille-2025', score: 20, ...overrides };
+  const { score = 20, ...rest } = overrides;
+  return {
+    category: 'polypathologie_65',
+    gridVersion: ESCAP_UNPS_2025.version,
+    answers: answersScoring(score, rest.pregnant ?? false),
+    ...rest,
+  };
 }
 
 export function buildConsent(

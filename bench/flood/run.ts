@@ -26,6 +26,7 @@ import { createClient } from 'redis';
 import { io, type Socket } from 'socket.io-client';
 import { buildSignUp } from '../../test/factories.js';
 import { Agent } from '../../test/helpers/http.js';
+import { severeInclusion } from './grid.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -169,7 +170,7 @@ async function activeTeam(baseUrl: string) {
       ins: '185057800608491',
       contact: { phone: '01 23 45 67 89', address: '3 rue des Lilas, 75011 Paris' },
     },
-    inclusion: { category: 'polypathologie_65', gridVersion: 'grille-2025', score: 20 },
+    inclusion: severeInclusion(),
     consent: { date: new Date().toISOString().slice(0, 10), method: 'oral' },
     medecinTraitant: { self: true },
   });

@@ -19,6 +19,7 @@ import * as Y from 'yjs';
 import { decodeRelay, NOTE_FRAGMENT } from '../../shared/src/notes.js';
 import { startDatabase } from '../../server/src/db/embedded.js';
 import { createLogger } from '../../server/src/logger.js';
+import { severeInclusion } from '../flood/grid.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -250,7 +251,7 @@ async function main(): Promise<void> {
               birthPlaceCode: '75056',
             },
           },
-          inclusion: { category: 'polypathologie_65', gridVersion: 'banc', score: 20 },
+          inclusion: severeInclusion(),
           consent: { date: new Date().toISOString().slice(0, 10), method: 'oral' },
           medecinTraitant: { self: true },
         });

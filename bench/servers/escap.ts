@@ -208,10 +208,10 @@ async function seed(conn: Connection, entries: RosterEntry[]): Promise<Seeded> {
     inclusions.push({
       teamId,
       category: 'polypathologie_65',
-      gridVersion: 'bench',
+      gridVersion: config.grid.version,
       score: 20,
-      threshold: config.eligibility.threshold,
-      gridItems: config.eligibility.gridItems,
+      threshold: config.grid.scale.threshold,
+      gridItems: config.grid.scale.max,
       recordedBy: creator,
       at: now,
     });

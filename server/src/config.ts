@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { LedgerSettings } from '../../shared/src/rules/ledger-settings.js';
 import { DOCUMENT_MIME_TYPES, type DocumentMime } from '../../shared/src/documents.js';
 import { NOTE_LIMITS } from '../../shared/src/notes.js';
+import { parseGridDefinition, type GridDefinition } from '../../shared/src/grid/definition.js';
+import { ESCAP_UNPS_2025 } from '../../shared/src/grid/escap-unps-2025.js';
 import type { RateLimitSettings } from './ratelimit/limits.js';
 
 const bool = z
@@ -57,9 +60,8 @@ const envSchema = z.object({
   /** Bearer token for GET /metrics; without it, metrics answer this machine only. */
   METRICS_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   CLIENT_DIST: z.string().min(1).optional(),
-  /** Inclusion grid threshold in force (docs/domain.md: sources disagree; default 13 of 26). */
-  ELIGIBILITY_THRESHOLD: z.coerce.number().int().min(0).max(100).default(13),
-  GRID_ITEMS: z.coerce.number().int().min(1).max(100).default(26),
+  /** A JSON inclusion grid definition replacing the shipped one (docs/patient-file.md). */
+  INCLUSION_GRID_FILE: z.string().min(1).optional(),
   /** How long an invitation (and its single-use link) stays valid. */
   INVITATION_TTL_DAYS: z.coerce.number().min(0.0001).max(365).default(14),
   /** Public address used in invitation links; defaults to the address of the request. */
@@ -187,7 +189,8 @@ export interface Config {
   /** Built client to serve; undefined means the API only (tests without UI). */
   clientDist: string | undefined;
   secureCookies: boolean;
-  eligibility: { threshold: number; gridItems: number };
+  /** The inclusion grid in force: the shipped definition or INCLUSION_GRID_FILE. */
+  grid: GridDefinition;
   invitationTtlMs: number;
   publicUrl: string | undefined;
   notes: {
@@ -265,9 +268,9 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
   if (e.NODE_ENV === 'production' && e.PSC_ISSUER?.startsWith('http:')) {
     problems.push('PSC_ISSUER: must be https in production');
   }
-  if (e.ELIGIBILITY_THRESHOLD > e.GRID_ITEMS) {
-    problems.push('ELIGIBILITY_THRESHOLD: cannot exceed GRID_ITEMS');
-  }
+  const grid = e.INCLUSION_GRID_FILE
+    ? loadGridFile(path.resolve(cwd, e.INCLUSION_GRID_FILE), problems)
+    : ESCAP_UNPS_2025;
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -291,7 +294,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
     metricsToken: e.METRICS_TOKEN,
     clientDist: e.CLIENT_DIST ? path.resolve(cwd, e.CLIENT_DIST) : undefined,
     secureCookies: e.NODE_ENV === 'production',
-    eligibility: { threshold: e.ELIGIBILITY_THRESHOLD, gridItems: e.GRID_ITEMS },
+    grid,
     invitationTtlMs: e.INVITATION_TTL_DAYS * 24 * 3600_000,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     notes: {
@@ -350,4 +353,19 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
 function clamavAddress(url: string): { host: string; port: number } {
   const { hostname, port } = new URL(url);
   return { host: hostname, port: Number(port) };
+}
+
+/** A deployment's grid definition: read once at start-up; any problem stops the server. */
+function loadGridFile(file: string, problems: string[]): GridDefinition {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    problems.push(`INCLUSION_GRID_FILE: cannot read ${file} as JSON (${(error as Error).message})`);
+    return ESCAP_UNPS_2025;
+  }
+  const parsed = parseGridDefinition(data);
+  if (parsed.ok) return parsed.grid;
+  problems.push(...parsed.problems.map((p) => `INCLUSION_GRID_FILE: ${p}`));
+  return ESCAP_UNPS_2025;
 }

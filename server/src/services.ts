@@ -45,6 +45,12 @@ import { Notifications } from './notifications/service.js';
 import { registerOutboxModel } from './outbox/model.js';
 import { Outbox } from './outbox/service.js';
 import type { AppServer } from './realtime/io.js';
+import { registerCarePlanModel } from './careplan/model.js';
+import { CarePlanService } from './careplan/service.js';
+import { registerFileEntryModel } from './patientfile/model.js';
+import { registerTeamEventModel } from './teamevents/model.js';
+import { TeamEventService } from './teamevents/service.js';
+import { PatientFileService } from './patientfile/service.js';
 import { registerTaskModel } from './tasks/model.js';
 import { TaskService } from './tasks/service.js';
 import { TeamCommands } from './teams/commands.js';
@@ -95,6 +101,9 @@ export async function buildServices({
   const ledgerModels = registerLedgerModels(db);
   const Notification = registerNotificationModel(db);
   const Task = registerTaskModel(db);
+  const FileEntry = registerFileEntryModel(db);
+  const CarePlanVersion = registerCarePlanModel(db);
+  const TeamEvent = registerTeamEventModel(db);
   const documentModels = registerDocumentModels(db);
   const files = new FileStore(db);
   const audit = new AuditLog(registerAuditModel(db), now);
@@ -161,7 +170,7 @@ export async function buildServices({
     invitations,
     invitationCommands,
     physicians,
-    eligibility: config.eligibility,
+    grid: config.grid,
   });
   const auditNames = new AuditNames();
   const teams = new TeamService({
@@ -171,7 +180,7 @@ export async function buildServices({
     audit,
     auditNames,
     commands: teamCommands,
-    eligibility: config.eligibility,
+    grid: config.grid,
     invitationTtlDays: config.invitationTtlMs / (24 * 3600_000),
     unread: new ChatUnread(chatModels),
     now,
@@ -234,6 +243,24 @@ export async function buildServices({
     settings: config.documents,
     now,
   });
+  const patientFile = new PatientFileService({ FileEntry, Professional, teams, commands, io });
+  const carePlan = new CarePlanService({
+    CarePlanVersion,
+    Professional,
+    teams,
+    tasks,
+    commands,
+    io,
+  });
+  const teamEvents = new TeamEventService({
+    TeamEvent,
+    Professional,
+    teams,
+    documents,
+    carePlan,
+    commands,
+    io,
+  });
   const chat = new ChatService({
     models: chatModels,
     Professional,
@@ -268,6 +295,9 @@ export async function buildServices({
   invitations.handleEffects(outbox, io);
   notifications.handleEffects(outbox);
   tasks.handleEffects(outbox);
+  patientFile.handleEffects(outbox);
+  carePlan.handleEffects(outbox);
+  teamEvents.handleEffects(outbox);
   documents.handleEffects(outbox);
 
   return {
@@ -293,6 +323,9 @@ export async function buildServices({
     notifications,
     notices,
     tasks,
+    patientFile,
+    carePlan,
+    teamEvents,
     chat,
     documents,
     ledger,

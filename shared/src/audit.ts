@@ -42,6 +42,16 @@ export const AUDIT_ACTIONS = [
   'document.download',
   'document.remove',
   'document.quarantine',
+  'file.read',
+  'file.add',
+  'file.update',
+  'file.remove',
+  'plan.read',
+  'plan.save',
+  'plan.export',
+  'event.list',
+  'event.record',
+  'timeline.read',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -82,6 +92,16 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'document.download': 'Téléchargement d’un document',
   'document.remove': 'Retrait d’un document',
   'document.quarantine': 'Fichier mis en quarantaine par l’antivirus',
+  'file.read': 'Consultation du dossier structuré',
+  'file.add': 'Ajout au dossier structuré',
+  'file.update': 'Modification du dossier structuré',
+  'file.remove': 'Retrait d’un élément du dossier structuré',
+  'plan.read': 'Consultation du plan de soins',
+  'plan.save': 'Nouvelle version du plan de soins',
+  'plan.export': 'Export PDF du plan de soins',
+  'event.list': 'Consultation des événements',
+  'event.record': 'Événement signalé',
+  'timeline.read': 'Consultation de la chronologie',
 };
 
 /** Consultations (reads) and modifications (writes): the journal's filter. */
@@ -111,6 +131,11 @@ const WRITES: ReadonlySet<AuditAction> = new Set<AuditAction>([
   'document.add',
   'document.remove',
   'document.quarantine',
+  'file.add',
+  'file.update',
+  'file.remove',
+  'plan.save',
+  'event.record',
 ]);
 export const auditKind = (action: AuditAction): AuditKind =>
   WRITES.has(action) ? 'write' : 'read';

@@ -93,6 +93,15 @@ export const ERRORS = {
     status: 422,
     message: 'Le score d’inclusion est inférieur au seuil en vigueur.',
   },
+  grid_incomplete: {
+    status: 422,
+    message: 'Cotez chaque facteur de la grille d’inclusion avec un niveau proposé.',
+  },
+  grid_outdated: {
+    status: 409,
+    message:
+      'La grille d’inclusion a changé entre-temps : rechargez la page et cotez-la à nouveau.',
+  },
   consent_in_force: { status: 409, message: 'Le consentement du patient est déjà en vigueur.' },
   not_member: { status: 400, message: 'Ce professionnel ne fait pas partie de l’équipe.' },
   update_too_large: {
@@ -110,6 +119,25 @@ export const ERRORS = {
     status: 409,
     message:
       'Cette tâche a été modifiée entre-temps par un autre membre : vérifiez-la puis recommencez.',
+  },
+  file_conflict: {
+    status: 409,
+    message:
+      'Cette information du dossier a été modifiée entre-temps par un autre membre : vérifiez-la puis recommencez.',
+  },
+  plan_conflict: {
+    status: 409,
+    message:
+      'Le plan de soins a été modifié entre-temps par un autre membre : vérifiez la nouvelle version puis recommencez.',
+  },
+  plan_not_found: { status: 404, message: 'Cette version du plan de soins n’existe pas.' },
+  responsible_not_member: {
+    status: 400,
+    message: 'Chaque action doit être confiée à un membre actuel de l’équipe.',
+  },
+  file_part_full: {
+    status: 422,
+    message: 'Cette partie du dossier compte déjà le nombre maximal d’éléments.',
   },
   assignee_not_member: {
     status: 400,

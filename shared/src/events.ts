@@ -5,6 +5,8 @@ import type { Professional } from './schemas/auth.js';
 import type { TeamStatus } from './rules/activation.js';
 import type { NoteAddress } from './notes.js';
 import type { NotificationView } from './notifications.js';
+import type { FileChange } from './patient-file.js';
+import type { TeamEventView } from './team-events.js';
 import type { TaskChange } from './tasks.js';
 import type { InboxInvitationView, NoteJoinView, TeamView } from './views.js';
 
@@ -39,6 +41,12 @@ export interface ServerToClientEvents {
   'notification:read': (payload: { unread: number }) => void;
   /** A task of a team the receiver belongs to was created, changed or deleted. */
   'task:changed': (payload: TaskChange) => void;
+  /** An entry of the structured file of a team the receiver belongs to was added, changed or removed. */
+  'file:changed': (payload: FileChange) => void;
+  /** A new version of the care plan of a team the receiver belongs to (ids only: refetch). */
+  'plan:changed': (payload: { teamId: string; version: number }) => void;
+  /** An event was recorded in a team the receiver belongs to. */
+  'event:recorded': (payload: { teamId: string; event: TeamEventView }) => void;
   /** A document of a team the receiver belongs to was added or removed. */
   'document:changed': (payload: DocumentChange) => void;
   /** A new message in a team the receiver belongs to (its author's own sockets included). */

@@ -12,6 +12,7 @@ export const NOTIFICATION_KINDS = [
   'task_assigned',
   'team_status',
   'term_ending',
+  'alert',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -83,6 +84,8 @@ export function notificationText(n: NotificationView): string {
         : 'Nouvelle tâche pour vous';
     case 'team_status':
       return STATUS_TEXT[n.data.status ?? ''] ?? 'Le statut de l’ESCAP a changé';
+    case 'alert':
+      return `Alerte : ${nameOf(n.actor)} a signalé un événement important`;
     case 'term_ending':
       return n.data.termEndsAt
         ? `Le terme de l’ESCAP se termine le ${parisDay(n.data.termEndsAt)}`

@@ -1,4 +1,5 @@
 import type { AuditAction, AuditKind } from './audit.js';
+import type { GridDefinition } from './grid/definition.js';
 import type { Profession } from './professions.js';
 import type { ActivationGap, TeamStatus } from './rules/activation.js';
 import type { TeamAbilities } from './rules/policy.js';
@@ -52,6 +53,9 @@ export interface InclusionView {
   category: EligibilityCategory;
   otherReason?: string | undefined;
   gridVersion: string;
+  pregnant: boolean;
+  /** Every factor's points (absent from inclusions recorded before the guided grid). */
+  factors?: { factorId: string; levelId: string; points: number }[] | undefined;
   score: number;
   threshold: number;
   gridItems: number;
@@ -152,8 +156,11 @@ export interface InvitationLinkView {
 
 /** Settings in force that users are shown (docs/domain.md: uncertain facts are settings). */
 export interface SettingsView {
+  /** The standard scale of the grid in force (without pregnancy). */
   eligibilityThreshold: number;
   gridItems: number;
+  /** The inclusion grid in force, which the forms fill and score live. */
+  grid: GridDefinition;
   invitationTtlDays: number;
 }
 

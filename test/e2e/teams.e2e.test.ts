@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { SignUpInput } from '../../shared/src/schemas/auth.js';
 import { buildSignUp } from '../factories.js';
 import { browserSuite, expectNoHorizontalScroll, screenshotsIn } from '../helpers/e2e.js';
+import { fillGrid } from '../helpers/grid.js';
 import { startMailbox, type Mailbox } from '../helpers/mailbox.js';
 
 const SCREENSHOTS = 'test-results/teams';
@@ -35,7 +36,7 @@ async function openHome(page: Page): Promise<void> {
 async function createTeamAsSelf(page: Page): Promise<string> {
   await page.getByRole('link', { name: 'Créer une ESCAP' }).click();
   await page.getByRole('heading', { name: 'Créer une ESCAP' }).waitFor();
-  await page.getByText('Seuil en vigueur : 13 / 26').waitFor();
+  await page.getByText('Score : 0 / 26 — seuil 13').waitFor();
 
   await page.getByLabel('Nom de naissance').fill('Dupont');
   await page.getByLabel('Prénoms').fill('Marie Louise');
@@ -43,8 +44,8 @@ async function createTeamAsSelf(page: Page): Promise<string> {
   await page.getByLabel('Date de naissance').fill('1942-05-02');
   await page.getByLabel('Code INSEE du lieu de naissance').fill('75056');
   await page.getByLabel('Situation du patient').selectOption({ label: 'Soins palliatifs' });
-  await page.getByLabel('Version de la grille').fill('2025-1');
-  await page.getByLabel('Score').fill('18');
+  await fillGrid(page, 1, { age: 2, mobilite: 2 });
+  await page.getByText('Score : 15 / 26 — seuil 13 : atteint').waitFor();
   await page.getByLabel('Oral').check();
   expect(await page.getByLabel('Moi-même').isChecked()).toBe(true);
   await expectNoHorizontalScroll(page);
@@ -222,8 +223,8 @@ describe('ESCAP care teams in the browser', () => {
 
     // Client-side validation with the shared schema: summary, field errors, focus.
     await page.getByRole('link', { name: 'Créer une ESCAP' }).click();
-    await page.getByText('Seuil en vigueur : 13 / 26').waitFor();
-    await page.getByLabel('Score').fill('5');
+    await page.getByText('Score : 0 / 26 — seuil 13').waitFor();
+    await fillGrid(page, 0, { age: 2 });
     await page.getByRole('button', { name: 'Créer l’ESCAP' }).click();
     const summary = page.getByRole('alert').filter({ hasText: 'champs sont à corriger' });
     await summary.getByText('Le nom de naissance est obligatoire.').waitFor();

@@ -296,11 +296,14 @@ describe('renewal', () => {
       422,
       'score_below_threshold',
     );
-    const inclusion = buildInclusion({
-      category: 'soins_palliatifs',
-      score: 25,
-      gridVersion: 'v2',
-    });
+    expectError(
+      await creator.agent.post(`/api/teams/${team.id}/renew`, {
+        inclusion: buildInclusion({ gridVersion: 'v2' }),
+      }),
+      409,
+      'grid_outdated',
+    );
+    const inclusion = buildInclusion({ category: 'soins_palliatifs', score: 25 });
     const renewed = teamOf(await creator.agent.post(`/api/teams/${team.id}/renew`, { inclusion }));
     expect(renewed).toMatchObject({ status: 'active', termNumber: 2 });
     expect(renewed.termStartedAt).toBe(team.termEndsAt);
@@ -308,7 +311,9 @@ describe('renewal', () => {
     expect(renewed.inclusions).toHaveLength(2);
     expect(renewed.inclusions).toContainEqual(
       expect.objectContaining({
-        ...inclusion,
+        category: 'soins_palliatifs',
+        gridVersion: inclusion.gridVersion,
+        score: 25,
         recordedBy: expect.objectContaining({ id: creator.id }) as unknown,
       }),
     );

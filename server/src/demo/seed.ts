@@ -1,3 +1,6 @@
+import type { GridDefinition } from '../../../shared/src/grid/definition.js';
+import { factorsInScope } from '../../../shared/src/grid/score.js';
+import type { Inclusion } from '../../../shared/src/schemas/patient.js';
 import type { Connection, Model } from 'mongoose';
 import type { Profession } from '../../../shared/src/professions.js';
 import type { Role } from '../../../shared/src/schemas/auth.js';
@@ -150,7 +153,7 @@ async function seedDemoTeam(
         birthPlaceCode: '69123',
       },
     },
-    inclusion: { category: 'polypathologie_65', gridVersion: 'démo', score: 16 },
+    inclusion: demoInclusion(teamCommands.grid),
     consent: { date: new Date().toISOString().slice(0, 10), method: 'oral' },
     medecinTraitant: { self: true },
   });
@@ -172,4 +175,19 @@ async function seedDemoTeam(
   await contributions.record(teamId, claire!.id, 'note', now, 2);
   await contributions.record(teamId, claire!.id, 'message', now);
   await contributions.record(teamId, julien!.id, 'task', now);
+}
+
+/** The demo patient's inclusion on the grid in force: the most severe level of every factor. */
+function demoInclusion(grid: GridDefinition): Inclusion {
+  const answers: Record<string, string> = {};
+  for (const factor of factorsInScope(grid, false)) {
+    const top = factor.levels.reduce((a, b) => (b.points > a.points ? b : a));
+    answers[factor.id] = top.id;
+  }
+  return {
+    category: grid.categories[0]?.id ?? 'polypathologie_65',
+    gridVersion: grid.version,
+    pregnant: false,
+    answers,
+  };
 }

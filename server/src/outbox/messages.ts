@@ -17,6 +17,10 @@ export type OutboxMessage =
   | { kind: 'task.changed'; teamId: string; taskId: string }
   | { kind: 'task.deleted'; teamId: string; taskId: string }
   | { kind: 'document.changed'; teamId: string; documentId: string }
+  | { kind: 'file.changed'; teamId: string; entryId: string }
+  | { kind: 'file.removed'; teamId: string; entryId: string }
+  | { kind: 'plan.changed'; teamId: string; version: number }
+  | { kind: 'event.recorded'; teamId: string; eventId: string }
   | { kind: 'document.removed'; teamId: string; documentId: string }
   /** Filed documents' bytes (GridFS ids): no longer `pending` for the upload sweep. */
   | { kind: 'document.stored'; fileIds: string[] }

@@ -1,6 +1,8 @@
 import { Types, type Model } from 'mongoose';
 import { termEnd } from '../../../shared/src/rules/activation.js';
 import type { Professional } from '../../../shared/src/schemas/auth.js';
+import type { GridDefinition } from '../../../shared/src/grid/definition.js';
+import { scoreGrid, type GridScore } from '../../../shared/src/grid/score.js';
 import type { Inclusion } from '../../../shared/src/schemas/patient.js';
 import type { CreateTeam } from '../../../shared/src/schemas/teams.js';
 import type { ProfessionalDoc } from '../auth/model.js';
@@ -25,7 +27,8 @@ export interface TeamCommandDeps {
   invitationCommands: InvitationCommands;
   /** Who may be médecin traitant (the profession, and the directory when one is loaded). */
   physicians: PhysicianCheck;
-  eligibility: { threshold: number; gridItems: number };
+  /** The inclusion grid in force: every inclusion and renewal is scored with it. */
+  grid: GridDefinition;
 }
 
 export type PatientUpdate = {
@@ -43,6 +46,11 @@ export type PatientUpdate = {
 export class TeamCommands {
   constructor(private readonly deps: TeamCommandDeps) {}
 
+  /** The inclusion grid every creation and renewal is scored with. */
+  get grid(): GridDefinition {
+    return this.deps.grid;
+  }
+
   /**
    * Creates the team with its patient file, first inclusion, the creator's membership and, when
    * the médecin traitant is someone else, their invitation.
@@ -52,7 +60,7 @@ export class TeamCommands {
     input: CreateTeam,
   ): Promise<{ teamId: string; invitation?: { doc: InvitationDoc; token: string | undefined } }> {
     const { models } = this.deps;
-    this.checkScore(input.inclusion);
+    const scored = this.scoreInclusion(input.inclusion);
     const actorId = new Types.ObjectId(actor.id);
     const mt = await this.resolveMedecinTraitant(actor, input.medecinTraitant);
     const teamId = new Types.ObjectId();
@@ -90,7 +98,7 @@ export class TeamCommands {
         ],
         { session },
       );
-      await this.recordInclusion(scope, teamId, input.inclusion, actorId);
+      await this.recordInclusion(scope, teamId, input.inclusion, scored, actorId);
       await addMember(models, session, teamId, actorId, now, true);
       const team = await lockTeam(models, scope, teamId);
       const invitation =
@@ -230,10 +238,11 @@ export class TeamCommands {
     await this.onMember(ctx, 'team.renew', async (scope, fresh) => {
       authorize(fresh, 'team.renew');
       if (!fresh.team.termEndsAt) throw new AppError('not_yet_active');
-      this.checkScore(inclusion);
+      // Re-scored with the grid in force now, whatever grid the previous term was scored with.
+      const scored = this.scoreInclusion(inclusion);
       const { now, session } = scope;
       const start = fresh.team.termEndsAt > now ? fresh.team.termEndsAt : now;
-      await this.recordInclusion(scope, fresh.team._id, inclusion, fresh.actorId);
+      await this.recordInclusion(scope, fresh.team._id, inclusion, scored, fresh.actorId);
       await models.Team.updateOne(
         { _id: fresh.team._id },
         {
@@ -297,20 +306,31 @@ export class TeamCommands {
     });
   }
 
-  checkScore(inclusion: Inclusion): void {
-    const { threshold, gridItems } = this.deps.eligibility;
-    if (inclusion.score > gridItems) {
+  /**
+   * Scores an inclusion with the grid in force (the shared rule the form shows live): the form
+   * must have scored the same version, tick one known level of every factor that counts, and
+   * reach the threshold of its scale (13/26, or 14/28 for a pregnant patient by default).
+   */
+  scoreInclusion(inclusion: Inclusion): GridScore {
+    const { grid } = this.deps;
+    if (inclusion.gridVersion !== grid.version)
+      throw new AppError('grid_outdated', { field: 'inclusion.gridVersion' });
+    if (!grid.categories.some((c) => c.id === inclusion.category))
       throw new AppError('validation_failed', {
-        field: 'inclusion.score',
-        message: `Le score ne peut pas dépasser ${gridItems}.`,
+        field: 'inclusion.category',
+        message: 'Cette situation ne fait pas partie de la grille en vigueur.',
       });
-    }
-    if (inclusion.score < threshold) {
+    const scored = scoreGrid(grid, inclusion.answers, inclusion.pregnant);
+    const wrong = scored.unknown[0] ?? scored.missing[0];
+    if (wrong !== undefined)
+      throw new AppError('grid_incomplete', { field: `inclusion.answers.${wrong}` });
+    if (!scored.reached) {
       throw new AppError('score_below_threshold', {
-        field: 'inclusion.score',
-        message: `Le score d'inclusion (${inclusion.score}) est inférieur au seuil en vigueur (${threshold} / ${gridItems}).`,
+        field: 'inclusion.answers',
+        message: `Le score d'inclusion (${scored.score}) est inférieur au seuil en vigueur (${scored.threshold} / ${scored.max}).`,
       });
     }
+    return scored;
   }
 
   /** Whom the creator designates; only a médecin can be médecin traitant. */
@@ -331,15 +351,20 @@ export class TeamCommands {
     scope: CommandScope,
     teamId: Types.ObjectId,
     inclusion: Inclusion,
+    scored: GridScore,
     by: Types.ObjectId,
   ): Promise<void> {
     await this.deps.models.Inclusion.create(
       [
         {
           teamId,
-          ...inclusion,
-          threshold: this.deps.eligibility.threshold,
-          gridItems: this.deps.eligibility.gridItems,
+          category: inclusion.category,
+          gridVersion: this.deps.grid.version,
+          pregnant: inclusion.pregnant,
+          factors: scored.factors,
+          score: scored.score,
+          threshold: scored.threshold,
+          gridItems: scored.max,
           recordedBy: by,
           at: scope.now,
         },

@@ -77,13 +77,31 @@ const patientSchema = new Schema(
   { timestamps: true, versionKey: false },
 );
 
-/** Each inclusion scoring (creation, then each renewal), with the threshold in force then. */
+/**
+ * Each inclusion scoring (creation, then each renewal), with the grid version, every factor's
+ * points and the scale in force then. Inclusions from before the guided grid have no factors
+ * (and may have the `autre` category with its motive).
+ */
 const inclusionSchema = new Schema(
   {
     teamId: { type: ObjectId, required: true },
     category: { type: String, enum: ELIGIBILITY_CATEGORIES, required: true },
     otherReason: { type: String },
     gridVersion: { type: String, required: true },
+    pregnant: { type: Boolean, default: false },
+    factors: {
+      type: [
+        new Schema(
+          {
+            factorId: { type: String, required: true },
+            levelId: { type: String, required: true },
+            points: { type: Number, required: true },
+          },
+          { _id: false },
+        ),
+      ],
+      default: undefined,
+    },
     score: { type: Number, required: true },
     threshold: { type: Number, required: true },
     gridItems: { type: Number, required: true },

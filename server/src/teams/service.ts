@@ -1,4 +1,6 @@
 import { Types, type Model } from 'mongoose';
+import type { GridDefinition } from '../../../shared/src/grid/definition.js';
+import type { TeamStatus } from '../../../shared/src/rules/activation.js';
 import type { Professional } from '../../../shared/src/schemas/auth.js';
 import type {
   AuditEntryView,
@@ -38,7 +40,7 @@ export interface TeamServiceDeps {
   /** Names for the journal's rows (each feature registers its own: services.ts). */
   auditNames: AuditNames;
   commands: TeamCommands;
-  eligibility: { threshold: number; gridItems: number };
+  grid: GridDefinition;
   invitationTtlDays: number;
   /** Unread messages per team, shown in "Mes ESCAP". */
   unread: ChatUnread;
@@ -68,8 +70,9 @@ export class TeamService {
 
   settings(): SettingsView {
     return {
-      eligibilityThreshold: this.deps.eligibility.threshold,
-      gridItems: this.deps.eligibility.gridItems,
+      eligibilityThreshold: this.deps.grid.scale.threshold,
+      gridItems: this.deps.grid.scale.max,
+      grid: this.deps.grid,
       invitationTtlDays: this.deps.invitationTtlDays,
     };
   }
@@ -182,8 +185,8 @@ export class TeamService {
   }
 
   /** Ids of the current members of a team (recipients of its notifications, mentions...). */
-  currentMemberIds(teamId: Types.ObjectId): Promise<string[]> {
-    return currentMemberIds(this.deps.models, teamId);
+  currentMemberIds(teamId: Types.ObjectId, session?: Session): Promise<string[]> {
+    return currentMemberIds(this.deps.models, teamId, session);
   }
 
   isCurrentMember(
@@ -199,6 +202,23 @@ export class TeamService {
    * transaction and reads the member's context again there, so the policy is asked of what the
    * transaction sees (404 if no longer a member).
    */
+  /** The team's status changes, oldest first (the timeline). */
+  async statusHistory(ctx: MemberContext): Promise<{ status: TeamStatus; at: Date }[]> {
+    const events = await this.deps.models.StatusEvent.find({ teamId: ctx.team._id })
+      .sort({ at: 1, _id: 1 })
+      .lean();
+    return events.map((e) => ({ status: e.status, at: e.at }));
+  }
+
+  /** The patient's name as the file shows it, for a member's exports (care plan PDF). */
+  async patientLabel(ctx: MemberContext): Promise<string> {
+    const patient = await this.deps.models.Patient.findById(ctx.team._id).lean();
+    const identity = patient?.identity;
+    return identity
+      ? `${identity.usedName || identity.birthName} ${identity.firstNames} (né(e) le ${identity.birthDate.split('-').reverse().join('/')})`
+      : '';
+  }
+
   lockForCommand(scope: CommandScope, ctx: MemberContext): Promise<MemberContext> {
     return lockAsMember(this.deps.models, scope, ctx.team._id, ctx.actor);
   }

@@ -163,6 +163,12 @@ export async function buildTeamView(
       category: i.category,
       otherReason: i.otherReason ?? undefined,
       gridVersion: i.gridVersion,
+      pregnant: i.pregnant ?? false,
+      factors: i.factors?.map((f) => ({
+        factorId: f.factorId,
+        levelId: f.levelId,
+        points: f.points,
+      })),
       score: i.score,
       threshold: i.threshold,
       gridItems: i.gridItems,

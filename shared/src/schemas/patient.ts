@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GRID_CATEGORIES } from '../grid/definition.js';
 import { isValidNir, normalizeNir } from '../ids.js';
 import { nameField } from '../text.js';
 
@@ -75,13 +76,11 @@ export const contactSchema = z.strictObject({
 });
 export type Contact = z.output<typeof contactSchema>;
 
-export const ELIGIBILITY_CATEGORIES = [
-  'polypathologie_65',
-  'soins_palliatifs',
-  'avc_hospitalisation',
-  'diabete_insuline',
-  'autre',
-] as const;
+/**
+ * The situations an inclusion names: the four of the grid (`GRID_CATEGORIES`), and `autre`,
+ * which inclusions recorded before the guided grid may carry (read, never written again).
+ */
+export const ELIGIBILITY_CATEGORIES = [...GRID_CATEGORIES, 'autre'] as const;
 export type EligibilityCategory = (typeof ELIGIBILITY_CATEGORIES)[number];
 export const ELIGIBILITY_LABELS: Record<EligibilityCategory, string> = {
   polypathologie_65: 'Plus de 65 ans polypathologique',
@@ -92,24 +91,22 @@ export const ELIGIBILITY_LABELS: Record<EligibilityCategory, string> = {
 };
 
 /**
- * One inclusion scoring. The grid's items are not published to us: we store only its version
- * and the score, with the threshold in force at the time (a setting; docs/domain.md).
+ * One inclusion scoring on the guided grid: the prerequisite situation, the grid version the
+ * form scored with, and the level ticked for each factor. The server scores it again with the
+ * grid in force (`shared/src/grid/score.ts`) and stores every factor's points.
  */
-export const inclusionSchema = z
-  .strictObject({
-    category: z.enum(ELIGIBILITY_CATEGORIES, { error: 'Choisissez la situation du patient.' }),
-    otherReason: z.string().trim().max(300, { error: 'Le motif est trop long.' }).optional(),
-    gridVersion: text('La version de la grille', 40),
-    score: z
-      .number({ error: 'Le score est un nombre.' })
-      .int({ error: 'Le score est un nombre entier.' })
-      .min(0, { error: 'Le score ne peut pas être négatif.' })
-      .max(100, { error: 'Le score est trop élevé.' }),
-  })
-  .refine((v) => v.category !== 'autre' || (v.otherReason ?? '').length > 0, {
-    error: 'Précisez le motif.',
-    path: ['otherReason'],
-  });
+export const inclusionSchema = z.strictObject({
+  category: z.enum(GRID_CATEGORIES, { error: 'Choisissez la situation du patient.' }),
+  gridVersion: text('La version de la grille', 40),
+  pregnant: z.boolean({ error: 'Indiquez si la patiente est enceinte.' }).default(false),
+  answers: z
+    .record(
+      z.string().max(40, { error: 'Facteur inconnu.' }),
+      z.string().max(40, { error: 'Niveau inconnu.' }),
+      { error: 'Cotez chaque facteur de la grille.' },
+    )
+    .refine((a) => Object.keys(a).length <= 60, { error: 'Trop de réponses.' }),
+});
 export type Inclusion = z.output<typeof inclusionSchema>;
 
 export const CONSENT_METHODS = ['oral', 'ecrit', 'numerique'] as const;

@@ -13,6 +13,8 @@ export function notificationLink(n: NotificationView): string | null {
       return paths.chat(n.teamId);
     case 'task_assigned':
       return paths.tasks(n.teamId);
+    case 'alert':
+      return paths.events(n.teamId);
     case 'team_status':
     case 'term_ending':
       return paths.team(n.teamId);

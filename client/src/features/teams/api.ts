@@ -46,7 +46,7 @@ const team = (id: string) => `/api/teams/${encodeURIComponent(id)}`;
 
 export function getSettings(): Promise<SettingsView> {
   return request('GET', '/api/settings', {
-    schema: answer<SettingsView>('eligibilityThreshold', 'gridItems'),
+    schema: answer<SettingsView>('eligibilityThreshold', 'gridItems', 'grid'),
   });
 }
 

@@ -1,45 +1,51 @@
 import { describe, expect, it } from 'vitest';
 import { patientUpdateSchema } from '../../../../shared/src/schemas/patient.js';
 import { fromZodError } from '../../lib/forms.js';
+import { ESCAP_UNPS_2025 as grid } from '../../../../shared/src/grid/escap-unps-2025.js';
 import {
+  gridProblem,
   inclusionInput,
-  isBelowThreshold,
   optional,
   PATIENT_FIELDS,
   patientUpdateInput,
   patientValuesOf,
-  scoreInput,
 } from './form-values.js';
 
 describe('form values', () => {
-  it('reads the score as typed', () => {
-    expect(scoreInput('')).toBeUndefined();
-    expect(scoreInput(' 14 ')).toBe(14);
-    expect(scoreInput('12,5')).toBe(12.5);
-    expect(scoreInput('douze')).toBeNaN();
+  const all = (level: string) =>
+    Object.fromEntries(grid.factors.filter((f) => !f.pregnancyOnly).map((f) => [f.id, level]));
+
+  it('tells what the live score says before sending', () => {
+    const values = { category: 'soins_palliatifs', pregnant: false, answers: all('modere') };
+    expect(gridProblem(values, grid)).toBeNull();
+    expect(gridProblem({ ...values, answers: { ...all('modere'), age: 'absent' } }, grid)).toBe(
+      'score_below_threshold',
+    );
+    expect(gridProblem({ ...values, answers: { age: 'severe' } }, grid)).toBe('grid_incomplete');
+    expect(gridProblem({ ...values, pregnant: true }, grid)).toBe('grid_incomplete');
+    expect(gridProblem(values, null)).toBeNull();
+    // A pregnancy level left from before "enceinte" was unticked does not count.
+    expect(
+      gridProblem({ ...values, answers: { ...all('modere'), grossesse: 'severe' } }, grid),
+    ).toBeNull();
   });
 
-  it('tells a score below the threshold in force', () => {
-    expect(isBelowThreshold('12', 13)).toBe(true);
-    expect(isBelowThreshold('13', 13)).toBe(false);
-    expect(isBelowThreshold('', 13)).toBe(false);
-    expect(isBelowThreshold('5', undefined)).toBe(false);
-  });
-
-  it('leaves out blank optional fields and the motive of other categories', () => {
+  it('sends the grid version and only the answers that count', () => {
     expect(optional('  ')).toBeUndefined();
     expect(
-      inclusionInput({
-        category: 'soins_palliatifs',
-        otherReason: 'x',
-        gridVersion: 'v1',
-        score: '3',
-      }),
+      inclusionInput(
+        {
+          category: 'soins_palliatifs',
+          pregnant: false,
+          answers: { age: 'modere', grossesse: 'severe' },
+        },
+        grid,
+      ),
     ).toEqual({
       category: 'soins_palliatifs',
-      otherReason: undefined,
-      gridVersion: 'v1',
-      score: 3,
+      gridVersion: grid.version,
+      pregnant: false,
+      answers: { age: 'modere' },
     });
   });
 });

@@ -1,5 +1,7 @@
 /** Form values (strings, as typed) and their conversion to request bodies, for the team forms. */
 
+import type { GridDefinition } from '../../../../shared/src/grid/definition.js';
+import { answersInScope, scoreGrid } from '../../../../shared/src/grid/score.js';
 import type { PatientView } from '../../../../shared/src/views.js';
 
 /** The patient's fields, in the order of the forms, named by their path in `patientUpdateSchema`. */
@@ -31,10 +33,13 @@ export interface PatientValues {
 
 export interface InclusionValues {
   category: string;
-  otherReason: string;
-  gridVersion: string;
-  /** As typed: converted to a number for the schema. */
-  score: string;
+  pregnant: boolean;
+  /** The level ticked for each factor, by factor id. */
+  answers: Record<string, string>;
+}
+
+export function emptyInclusionValues(): InclusionValues {
+  return { category: '', pregnant: false, answers: {} };
 }
 
 export interface ConsentValues {
@@ -50,13 +55,6 @@ export function optional(value: string): string | undefined {
 /** Empty: undefined, so that the schema answers its "est obligatoire" message. */
 export function required(value: string): string | undefined {
   return value === '' ? undefined : value;
-}
-
-/** "12" is 12; "" is missing; anything else is NaN, which the schema refuses as not a number. */
-export function scoreInput(value: string): number | undefined {
-  const trimmed = value.trim();
-  if (trimmed === '') return undefined;
-  return /^-?\d+(?:[.,]\d+)?$/.test(trimmed) ? Number(trimmed.replace(',', '.')) : Number.NaN;
 }
 
 export function emptyPatientValues(): PatientValues {
@@ -125,13 +123,16 @@ function identityInput(identity: PatientValues['identity']): unknown {
   };
 }
 
-export function inclusionInput(values: InclusionValues): unknown {
+/**
+ * The inclusion as the grid scored it: the version of the grid the form showed, and only the
+ * answers that count (a pregnancy level ticked before unticking "enceinte" is dropped).
+ */
+export function inclusionInput(values: InclusionValues, grid: GridDefinition | null): unknown {
   return {
     category: required(values.category),
-    // Only the "autre" category has a motive; a motive typed before changing category is dropped.
-    otherReason: values.category === 'autre' ? optional(values.otherReason) : undefined,
-    gridVersion: required(values.gridVersion),
-    score: scoreInput(values.score),
+    gridVersion: grid?.version,
+    pregnant: values.pregnant,
+    answers: grid ? answersInScope(grid, values.answers, values.pregnant) : {},
   };
 }
 
@@ -139,8 +140,20 @@ export function consentInput(values: ConsentValues): unknown {
   return { date: required(values.date), method: required(values.method) };
 }
 
-/** The score as typed is below the threshold in force (the server checks it again: 422). */
-export function isBelowThreshold(score: string, threshold: number | undefined): boolean {
-  const value = scoreInput(score);
-  return threshold !== undefined && value !== undefined && value < threshold;
+/**
+ * What the live score says before sending (the server scores again): every factor must be
+ * ticked, then the threshold of the scale reached.
+ */
+export function gridProblem(
+  values: InclusionValues,
+  grid: GridDefinition | null,
+): 'grid_incomplete' | 'score_below_threshold' | null {
+  if (!grid) return null;
+  const score = scoreGrid(
+    grid,
+    answersInScope(grid, values.answers, values.pregnant),
+    values.pregnant,
+  );
+  if (score.missing.length > 0) return 'grid_incomplete';
+  return score.score < score.threshold ? 'score_below_threshold' : null;
 }

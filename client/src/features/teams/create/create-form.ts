@@ -1,6 +1,8 @@
+import type { GridDefinition } from '../../../../../shared/src/grid/definition.js';
 import type { ApiErrorCode } from '../../../lib/api.js';
 import {
   consentInput,
+  emptyInclusionValues,
   emptyPatientValues,
   inclusionInput,
   patientInput,
@@ -22,9 +24,7 @@ export const CREATE_FIELDS = [
   'patient.contact.phone',
   'patient.contact.address',
   'inclusion.category',
-  'inclusion.otherReason',
-  'inclusion.gridVersion',
-  'inclusion.score',
+  'inclusion.answers',
   'consent.date',
   'consent.method',
   'medecinTraitant',
@@ -53,7 +53,7 @@ export function emptyCreateTeamValues(
 ): CreateTeamValues {
   return {
     patient: emptyPatientValues(),
-    inclusion: { category: '', otherReason: '', gridVersion: '', score: '' },
+    inclusion: emptyInclusionValues(),
     consent: { date: today, method: '' },
     medecinTraitant: { mode, rpps: '', email: '' },
   };
@@ -63,11 +63,11 @@ export function emptyCreateTeamValues(
  * The request body as typed, for `createTeamSchema` to check: empty optional fields are left
  * out, empty required ones become undefined (the schema's "est obligatoire" message).
  */
-export function createTeamInput(values: CreateTeamValues): unknown {
+export function createTeamInput(values: CreateTeamValues, grid: GridDefinition | null): unknown {
   const mt = values.medecinTraitant;
   return {
     patient: patientInput(values.patient),
-    inclusion: inclusionInput(values.inclusion),
+    inclusion: inclusionInput(values.inclusion, grid),
     consent: consentInput(values.consent),
     medecinTraitant:
       mt.mode === 'self'
@@ -85,7 +85,7 @@ export function createFieldOfCode(
   code: ApiErrorCode,
   mode: MedecinTraitantMode | '',
 ): CreateField | undefined {
-  if (code === 'score_below_threshold') return 'inclusion.score';
+  if (code === 'score_below_threshold' || code === 'grid_incomplete') return 'inclusion.answers';
   if (code === 'professional_not_found') return 'medecinTraitant.rpps';
   if (code === 'not_a_physician')
     return mode === 'rpps' ? 'medecinTraitant.rpps' : 'medecinTraitant';
