@@ -33,7 +33,7 @@ describe('the guided inclusion grid on a phone', () => {
     await live.getByText('Score : 1 / 26').waitFor();
     await fillGrid(page, 1, { age: 1, mobilite: 0 });
     await live.getByText('Score : 12 / 26 — seuil 13 : non atteint').waitFor();
-    await page.getByText("Le score d'inclusion est inférieur au seuil en vigueur.").waitFor();
+    await page.getByText('Le score d’inclusion est inférieur au seuil en vigueur.').waitFor();
     await page
       .getByRole('group', { name: 'Mobilité' })
       .getByRole('radio', { name: /^Alité ou au fauteuil/ })

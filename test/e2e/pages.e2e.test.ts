@@ -63,7 +63,7 @@ describe('every page, at 375×812 and 1280×800', () => {
       {
         name: 'create',
         path: '/escap/nouvelle',
-        ready: (p) => p.getByText('Seuil en vigueur').waitFor(LIVE),
+        ready: (p) => p.getByRole('heading', { name: 'Inclusion', exact: true }).waitFor(LIVE),
       },
       {
         name: 'team',

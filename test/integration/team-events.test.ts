@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotificationPageView } from '../../shared/src/notifications.js';
 import { calendarDay } from '../../shared/src/tasks.js';
@@ -172,6 +173,10 @@ describe('events and alerts', () => {
     const byNurse = entries.filter((e) => e.actor.id === nurse.id).map((e) => e.action);
     expect(byNurse).toContain('Consultation de la chronologie');
     expect(byNurse).toContain('Événement signalé');
-    expect(entries.find((e) => e.action === 'Événement signalé')?.detail).toBe(`event:${event.id}`);
+    // The stored row names the event by its id only.
+    const row = await t.db
+      .collection('auditentries')
+      .findOne({ teamId: new Types.ObjectId(team.id), action: 'event.record' });
+    expect(row?.['detail']).toBe(`event:${event.id}`);
   });
 });
