@@ -288,6 +288,9 @@ export async function buildServices({
   auditNames.register('task', (teamId, ids) => tasks.auditNames(teamId, ids));
   auditNames.register('document', (teamId, ids) => documents.auditNames(teamId, ids));
   auditNames.register('version', (teamId, ids) => notes.auditNames(teamId, ids));
+  auditNames.register('entry', (teamId, ids) => patientFile.auditNames(teamId, ids));
+  auditNames.register('event', (teamId, ids) => teamEvents.auditNames(teamId, ids));
+  auditNames.registerFixed('plan', (v) => `Projet personnalisé de soins, version ${v.slice(1)}`);
   auditNames.registerFixed('note', (doc) => NOTE_DOC_LABELS[doc as NoteDocName] ?? 'Notes');
   auditNames.registerFixed('message', () => 'Un message');
 

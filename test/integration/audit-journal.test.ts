@@ -80,6 +80,44 @@ describe('the audit journal', () => {
     expect(after.entries.find((e) => e.code === 'task.create')?.detail).toBe('Tâche supprimée');
   });
 
+  it('names patient-file entries, events and plan versions by their kind, not their content', async () => {
+    const { team, creator, nurse } = await activeTeam(t);
+    const base = `/api/teams/${team.id}`;
+    expectStatus(
+      await creator.agent.post(`${base}/file/entries`, {
+        part: 'allergy',
+        fields: { substance: 'Pénicilline', kind: 'allergie', reaction: 'Urticaire' },
+      }),
+      201,
+    );
+    expectStatus(
+      await nurse.agent.post(`${base}/events`, {
+        kind: 'chute',
+        date: '2026-06-30',
+        note: 'Chute dans la salle de bains',
+        alert: false,
+      }),
+      201,
+    );
+    expectStatus(
+      await creator.agent.post(`${base}/plan`, {
+        baseVersion: 0,
+        objectives: ['Maintien à domicile'],
+        actions: [{ text: 'Pansement', responsibleId: nurse.id, rhythm: 'chaque jour' }],
+        reviewDate: '2026-09-30',
+      }),
+      201,
+    );
+    const { entries } = await page(creator, team.id);
+    const detailOf = (code: string) => entries.find((e) => e.code === code)?.detail;
+    expect(detailOf('file.add')).toMatch(/^Dossier — /);
+    expect(detailOf('file.add')).not.toContain('Pénicilline');
+    expect(detailOf('event.record')).toMatch(/^Événement — .+, 30\/06\/2026$/);
+    expect(detailOf('event.record')).not.toContain('salle de bains');
+    expect(detailOf('plan.save')).toBe('Projet personnalisé de soins, version 1');
+    for (const e of entries) expect(e.detail ?? '').not.toMatch(/[a-f\d]{24}|^\w+:/i);
+  });
+
   it('pages newest first without gaps or repeats, and filters by professional and kind', async () => {
     const { team, creator, nurse, pharmacist } = await activeTeam(t);
     for (let i = 0; i < 3; i++) expectStatus(await nurse.agent.get(`/api/teams/${team.id}`), 200);

@@ -196,7 +196,7 @@ describe('the structured file', () => {
     // Stored rows hold the entry's id only (the journal shows names to members).
     const ours = await t.db
       .collection('auditentries')
-      .find({ teamId: new Types.ObjectId(team.id), detail: `file:${entry.id}` })
+      .find({ teamId: new Types.ObjectId(team.id), detail: `entry:${entry.id}` })
       .sort({ _id: 1 })
       .toArray();
     expect(ours.map((e): string[] => [String(e['action']), String(e['actorId'])])).toEqual([

@@ -16,6 +16,8 @@ const FALLBACK: Record<string, string> = {
   task: 'Tâche supprimée',
   document: 'Document',
   file: 'Fichier',
+  entry: 'Élément du dossier supprimé',
+  event: 'Événement',
   invitation: 'Invitation',
   version: 'Version des notes',
 };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   FILE_FIELDS,
   FILE_LIMITS,
+  FILE_PART_LABELS,
   FILE_PARTS,
   type AddFileEntry,
   type FileEntryView,
@@ -39,6 +40,14 @@ export interface PatientFileDeps {
  */
 export class PatientFileService {
   constructor(private readonly deps: PatientFileDeps) {}
+
+  /** Names of file entries in the audit journal (audit/names.ts): the part, not the content. */
+  async auditNames(teamId: Types.ObjectId, ids: Types.ObjectId[]): Promise<Map<string, string>> {
+    const docs = await this.deps.FileEntry.find({ _id: { $in: ids }, teamId })
+      .select({ part: 1 })
+      .lean<Pick<FileEntryDoc, '_id' | 'part'>[]>();
+    return new Map(docs.map((d) => [String(d._id), `Dossier — ${FILE_PART_LABELS[d.part]}`]));
+  }
 
   /** Every entry of the file, part by part in the order of `FILE_PARTS`, oldest first. */
   async list(ctx: MemberContext): Promise<FileEntryView[]> {
@@ -197,5 +206,6 @@ const auditOf = (ctx: MemberContext, action: AuditAction, entryId: Types.ObjectI
   teamId: ctx.team._id,
   actorId: ctx.actorId,
   action,
-  detail: `file:${String(entryId)}`,
+  // `entry:`, not `file:` (a document's stored file, audit/names.ts).
+  detail: `entry:${String(entryId)}`,
 });

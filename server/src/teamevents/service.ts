@@ -1,5 +1,11 @@
-import type { Model } from 'mongoose';
-import type { RecordEvent, TeamEventView, TimelineItem } from '../../../shared/src/team-events.js';
+import type { Model, Types } from 'mongoose';
+import { frenchDay } from '../../../shared/src/tasks.js';
+import {
+  EVENT_LABELS,
+  type RecordEvent,
+  type TeamEventView,
+  type TimelineItem,
+} from '../../../shared/src/team-events.js';
 import type { ProfessionalDoc } from '../auth/model.js';
 import type { CarePlanService } from '../careplan/service.js';
 import type { CommandRunner } from '../commands/command.js';
@@ -30,6 +36,16 @@ export interface TeamEventDeps {
  */
 export class TeamEventService {
   constructor(private readonly deps: TeamEventDeps) {}
+
+  /** Names of events in the audit journal (audit/names.ts): the kind and day, never the note. */
+  async auditNames(teamId: Types.ObjectId, ids: Types.ObjectId[]): Promise<Map<string, string>> {
+    const docs = await this.deps.TeamEvent.find({ _id: { $in: ids }, teamId })
+      .select({ kind: 1, date: 1 })
+      .lean<Pick<TeamEventDoc, '_id' | 'kind' | 'date'>[]>();
+    return new Map(
+      docs.map((d) => [String(d._id), `Événement — ${EVENT_LABELS[d.kind]}, ${frenchDay(d.date)}`]),
+    );
+  }
 
   async list(ctx: MemberContext): Promise<TeamEventView[]> {
     const docs = await this.deps.TeamEvent.find({ teamId: ctx.team._id })
