@@ -24,6 +24,7 @@ import { safeError, type Logger } from './logger.js';
 import { noteRoutes } from './notes/routes.js';
 import { noteSocketFeature } from './notes/socket.js';
 import { notificationRoutes } from './notifications/routes.js';
+import { pushRoutes } from './notifications/push/routes.js';
 import { professionalRoutes } from './professionals/routes.js';
 import { pscRoutes } from './psc/routes.js';
 import { httpRateLimit } from './ratelimit/http.js';
@@ -194,6 +195,12 @@ export async function createApp({
   api.use(invitationRoutes(s.invitations, s.invitationCommands, s.addressee));
   api.use(directoryRoutes(s.directory));
   api.use(notificationRoutes(s.notifications));
+  api.use(
+    pushRoutes(s.push.PushSubscription, s.push.publicKey, {
+      allowHttp: config.env !== 'production',
+      now: clock,
+    }),
+  );
   api.use(ledgerRoutes(s.ledger, config.publicUrl));
   api.use((_req, _res, next) => next(notFound()));
   app.use('/api', api);
@@ -225,6 +232,7 @@ export async function createApp({
       await s.registry.closeAll();
       await s.notes.flushActivity().catch(() => undefined);
       await s.mailer.close();
+      await s.push.sink.close();
       watch?.stop();
       await bus.close();
       await limits?.close();

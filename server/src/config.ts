@@ -128,6 +128,10 @@ const envSchema = z.object({
   /** E-mail notifications: sent only when an SMTP server is configured. */
   SMTP_URL: z.url().optional(),
   SMTP_FROM: z.string().min(3).default('ESCAP <no-reply@escap.local>'),
+  /** Web Push (docs/notifications.md, "Push"): unset outside production, a pair per start. */
+  VAPID_PUBLIC_KEY: z.string().min(20).optional(),
+  VAPID_PRIVATE_KEY: z.string().min(20).optional(),
+  VAPID_SUBJECT: z.string().min(5).default('mailto:admin@escap.local'),
   /** Largest file a member may add, in bytes (as sent: before any re-encoding). */
   DOCUMENT_MAX_BYTES: z.coerce
     .number()
@@ -206,6 +210,8 @@ export interface Config {
   rateLimits: RateLimitSettings | undefined;
   /** undefined: no e-mail is ever sent (and nothing fails for it). */
   smtp: { url: string; from: string } | undefined;
+  /** undefined: an ephemeral pair is made at start (subscriptions do not survive a restart). */
+  vapid: { publicKey: string; privateKey: string; subject: string } | undefined;
   documents: {
     maxBytes: number;
     teamQuotaBytes: number;
@@ -251,6 +257,9 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
     problems.push(
       'MONGODB_URI: required in production (the embedded database is for trying the app)',
     );
+  }
+  if (Boolean(e.VAPID_PUBLIC_KEY) !== Boolean(e.VAPID_PRIVATE_KEY)) {
+    problems.push('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY: set both or neither');
   }
   if (e.NODE_ENV === 'production' && e.SMTP_URL && !e.PUBLIC_URL) {
     problems.push(
@@ -326,6 +335,14 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
         }
       : undefined,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
+    vapid:
+      e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY
+        ? {
+            publicKey: e.VAPID_PUBLIC_KEY,
+            privateKey: e.VAPID_PRIVATE_KEY,
+            subject: e.VAPID_SUBJECT,
+          }
+        : undefined,
     documents: {
       maxBytes: e.DOCUMENT_MAX_BYTES,
       teamQuotaBytes: e.DOCUMENT_TEAM_QUOTA_BYTES,

@@ -42,6 +42,7 @@ import { AccountService } from './accounts/service.js';
 import { registerNotificationModel } from './notifications/model.js';
 import { TeamNotices } from './notifications/producers.js';
 import { Notifications } from './notifications/service.js';
+import { buildPush } from './notifications/push/index.js';
 import { registerOutboxModel } from './outbox/model.js';
 import { Outbox } from './outbox/service.js';
 import type { AppServer } from './realtime/io.js';
@@ -187,6 +188,7 @@ export async function buildServices({
   });
   const notifications = new Notifications({ Notification, Professional, teams, io, logger, now });
   if (config.smtp) notifications.addSink(new EmailSink(mailer, config.publicUrl, Professional));
+  const push = buildPush({ db, config, notifications, logger });
   const psc = config.psc
     ? new ProSanteConnect({
         settings: config.psc,
@@ -324,6 +326,7 @@ export async function buildServices({
     notes,
     contributions,
     notifications,
+    push,
     notices,
     tasks,
     patientFile,

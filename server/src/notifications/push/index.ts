@@ -1,0 +1,39 @@
+import type { Connection, Model } from 'mongoose';
+import webpush from 'web-push';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import type { Notifications } from '../service.js';
+import { registerPushSubscriptionModel, type PushSubscriptionDoc } from './model.js';
+import { PushSink, type VapidKeys } from './sink.js';
+
+export interface Push {
+  PushSubscription: Model<PushSubscriptionDoc>;
+  sink: PushSink;
+  publicKey: string;
+}
+
+/**
+ * Web Push for every notification. Without VAPID keys in the settings, a pair is made for
+ * this start only: the app works (`npm start` needs no setting), but browsers subscribed with
+ * the previous pair stop receiving after a restart, and every instance has its own pair.
+ */
+export function buildPush(deps: {
+  db: Connection;
+  config: Pick<Config, 'vapid'>;
+  notifications: Notifications;
+  logger: Logger;
+}): Push {
+  let vapid: VapidKeys;
+  if (deps.config.vapid) {
+    vapid = deps.config.vapid;
+  } else {
+    vapid = { ...webpush.generateVAPIDKeys(), subject: 'mailto:admin@escap.local' };
+    deps.logger.warn(
+      'VAPID keys not set: an ephemeral pair for this start, push subscriptions will not survive a restart',
+    );
+  }
+  const PushSubscription = registerPushSubscriptionModel(deps.db);
+  const sink = new PushSink({ PushSubscription, vapid, logger: deps.logger });
+  deps.notifications.addSink(sink);
+  return { PushSubscription, sink, publicKey: vapid.publicKey };
+}
