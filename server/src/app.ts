@@ -42,6 +42,7 @@ import { localBus, RedisNoteBus } from './notes/bus.js';
 import { AppMetrics, metricsRoutes } from './metrics/metrics.js';
 import { buildServices, type Services } from './services.js';
 import { carePlanRoutes } from './careplan/routes.js';
+import { fhirRoutes } from './fhir/routes.js';
 import { patientFileRoutes } from './patientfile/routes.js';
 import { teamEventRoutes } from './teamevents/routes.js';
 import { taskRoutes } from './tasks/routes.js';
@@ -191,6 +192,7 @@ export async function createApp({
   team.use(teamEventRoutes(s.teamEvents));
   team.use(chatRoutes(s.chat));
   team.use(documentRoutes(s.documents, config.documents.maxBytes));
+  team.use(fhirRoutes(s.fhir, config.publicUrl));
   api.use('/teams/:teamId', team);
   api.use(invitationRoutes(s.invitations, s.invitationCommands, s.addressee));
   api.use(directoryRoutes(s.directory));

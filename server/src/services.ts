@@ -48,6 +48,7 @@ import { Outbox } from './outbox/service.js';
 import type { AppServer } from './realtime/io.js';
 import { registerCarePlanModel } from './careplan/model.js';
 import { CarePlanService } from './careplan/service.js';
+import { FhirExportService } from './fhir/service.js';
 import { registerFileEntryModel } from './patientfile/model.js';
 import { registerTeamEventModel } from './teamevents/model.js';
 import { TeamEventService } from './teamevents/service.js';
@@ -335,6 +336,16 @@ export async function buildServices({
     chat,
     documents,
     ledger,
+    // The FHIR export reads these records itself: one export, one audit row (docs/fhir.md).
+    fhir: new FhirExportService({
+      teams,
+      Professional,
+      CarePlanVersion,
+      Task,
+      Message: chatModels.Message,
+      Document: documentModels.Document,
+      now,
+    }),
   };
 }
 

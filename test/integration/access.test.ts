@@ -55,6 +55,7 @@ function teamRoutes(
     ['POST close', (a) => a.post(`${base}/close`, { reason: 'deces' })],
     ['GET audit', (a) => a.get(`${base}/audit`)],
     ['GET audit/export', (a) => a.get(`${base}/audit/export`)],
+    ['GET fhir', (a) => a.get(`${base}/fhir`)],
   ];
 }
 

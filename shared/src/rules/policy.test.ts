@@ -35,7 +35,8 @@ describe('team policy', () => {
   it('refuses every write to a closed team with team_closed, and to a withdrawn consent with read_only', () => {
     const closed = { ...manager, closed: true };
     const withdrawn = { ...manager, consentInForce: false };
-    for (const action of TEAM_ACTIONS.filter((a) => a !== 'team.read' && a !== 'audit.read')) {
+    const reads = ['team.read', 'audit.read', 'fhir.export'];
+    for (const action of TEAM_ACTIONS.filter((a) => !reads.includes(a))) {
       expect(denial(closed, action)).toBe('team_closed');
       if (action === 'team.close' || action === 'consent.record') continue;
       expect(denial(withdrawn, action)).toBe('read_only');
@@ -44,6 +45,12 @@ describe('team policy', () => {
     expect(denial(withdrawn, 'consent.record')).toBeNull();
     expect(denial(withdrawn, 'team.close')).toBeNull();
     expect(denial(manager, 'consent.record')).toBe('consent_in_force');
+  });
+
+  it('hands the FHIR export to managers only, also of a closed or withdrawn team', () => {
+    expect(denial({ ...manager, closed: true }, 'fhir.export')).toBeNull();
+    expect(denial({ ...manager, consentInForce: false }, 'fhir.export')).toBeNull();
+    expect(denial({ ...manager, isManager: false }, 'fhir.export')).toBe('forbidden');
   });
 
   it('renews only a team that was active once', () => {

@@ -13,7 +13,8 @@ import { writeBlock, type WriteBlock } from './activation.js';
  * - `manage`: the creator or the médecin traitant, on a writable team;
  * - `renew`: `manage`, on a team that was active once (it has a term);
  * - `close`: a manager, on a team not closed yet (also after a consent withdrawal);
- * - `new-consent`: a member, only after a withdrawal, on a team not closed.
+ * - `new-consent`: a member, only after a withdrawal, on a team not closed;
+ * - `export`: a manager, whatever the team's state (a closed file is still handed over; docs/fhir.md).
  */
 const RULES = {
   'team.read': 'read',
@@ -39,9 +40,10 @@ const RULES = {
   'team.renew': 'renew',
   'team.close': 'close',
   'consent.record': 'new-consent',
+  'fhir.export': 'export',
 } as const satisfies Record<
   string,
-  'read' | 'write' | 'manage' | 'renew' | 'close' | 'new-consent'
+  'read' | 'write' | 'manage' | 'renew' | 'close' | 'new-consent' | 'export'
 >;
 
 export type TeamAction = keyof typeof RULES;
@@ -66,6 +68,8 @@ export function denial(s: PolicySubject, action: TeamAction): Denial | null {
   switch (rule) {
     case 'read':
       return null;
+    case 'export':
+      return s.isManager ? null : 'forbidden';
     case 'close':
       if (!s.isManager) return 'forbidden';
       return s.closed ? 'team_closed' : null;
