@@ -167,6 +167,11 @@ export function auditExportUrl(id: string, filter: AuditFilter = {}): string {
   return `${team(id)}/audit/export${auditParams(filter)}`;
 }
 
+/** The team's file as a FHIR R4 Bundle (docs/fhir.md), for its managers; audited. */
+export function fhirExportUrl(id: string): string {
+  return `${team(id)}/fhir`;
+}
+
 // Invitations
 
 export async function listInvitations(): Promise<InboxInvitationView[]> {
