@@ -52,6 +52,7 @@ export const AUDIT_ACTIONS = [
   'event.list',
   'event.record',
   'timeline.read',
+  'notification.list',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -102,6 +103,7 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'event.list': 'Consultation des événements',
   'event.record': 'Événement signalé',
   'timeline.read': 'Consultation de la chronologie',
+  'notification.list': 'Affichage dans les notifications',
 };
 
 /** Consultations (reads) and modifications (writes): the journal's filter. */
