@@ -187,7 +187,15 @@ export async function buildServices({
     unread: new ChatUnread(chatModels),
     now,
   });
-  const notifications = new Notifications({ Notification, Professional, teams, io, logger, now });
+  const notifications = new Notifications({
+    Notification,
+    Professional,
+    teams,
+    audit,
+    io,
+    logger,
+    now,
+  });
   if (config.smtp) notifications.addSink(new EmailSink(mailer, config.publicUrl, Professional));
   const push = buildPush({ db, config, notifications, logger });
   const psc = config.psc
@@ -212,6 +220,7 @@ export async function buildServices({
   });
   const notices = new TeamNotices({ teams, notifications, now });
   const tasks = new TaskService({ Task, Professional, teams, commands, contributions, io, now });
+  notifications.titleTasksWith((teamId, ids) => tasks.titles(teamId, ids));
   const noteStore = new NoteStore(noteModels, { lingerMs: config.notes.writeLingerMs });
   const late: { sync?: NoteSync } = {};
   const registry = new DocRegistry(noteStore, logger, {

@@ -53,6 +53,7 @@ export const AUDIT_ACTIONS = [
   'event.record',
   'timeline.read',
   'fhir.export',
+  'notification.list',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -104,6 +105,7 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'event.record': 'Événement signalé',
   'timeline.read': 'Consultation de la chronologie',
   'fhir.export': 'Export FHIR du dossier',
+  'notification.list': 'Affichage dans les notifications',
 };
 
 /** Consultations (reads) and modifications (writes): the journal's filter. */

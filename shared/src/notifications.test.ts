@@ -35,7 +35,7 @@ describe('notificationText', () => {
   });
   it('says nothing about a team the reader left', () => {
     expect(notificationText(view({ available: false, actor: null }))).toBe(
-      'Notification d’une ESCAP dont vous ne faites plus partie',
+      'Notification d’une ESCAP dont vous n’êtes plus membre',
     );
   });
 });

@@ -1,10 +1,12 @@
+import { professionalLabel } from './glossary.js';
 import { frenchDay } from './tasks.js';
 import type { ProfessionalRef } from './views.js';
 
 /**
- * In-app notifications. They carry ids, kinds and names of professionals only, never patient
- * data: the receiver opens the team (membership checked, read audited) to see more, and an
- * e-mail built from a notification cannot leak health data either.
+ * In-app notifications. Stored, pushed live and e-mailed, they carry ids, kinds and names of
+ * professionals only, never patient data. The list read by a CURRENT member of the team adds
+ * its `context` (the patient's name, a task's title), resolved at that read and audited, so a
+ * professional who left the team later sees none of it (docs/notifications.md).
  */
 export const NOTIFICATION_KINDS = [
   'invitation',
@@ -31,6 +33,17 @@ export interface NotificationView {
    * shows nothing but its kind and time (no actor, no data) and leads nowhere.
    */
   available: boolean;
+  /**
+   * Only in the list read by a current member (never stored, pushed or e-mailed): whose ESCAP
+   * it is about, and the title of the task it names.
+   */
+  context?: NotificationContext;
+}
+
+export interface NotificationContext {
+  /** "Dupont Jeanne": the name the team's pages show. */
+  patientName?: string;
+  taskTitle?: string;
 }
 
 /** A page of notifications, newest first; `next` is the cursor of the following page. */
@@ -70,18 +83,27 @@ const nameOf = (actor: ProfessionalRef | null) =>
  */
 export function notificationText(n: NotificationView): string {
   if (!n.available && n.kind !== 'invitation')
-    return 'Notification d’une ESCAP dont vous ne faites plus partie';
+    return 'Notification d’une ESCAP dont vous n’êtes plus membre';
+  const sentence = baseText(n);
+  const patient = n.context?.patientName;
+  return patient && n.kind !== 'invitation' ? `${sentence} (ESCAP de ${patient})` : sentence;
+}
+
+function baseText(n: NotificationView): string {
   switch (n.kind) {
     case 'invitation':
+      // Who invites, and as what: nothing about the patient before the invitee joins.
       return n.actor
-        ? `${nameOf(n.actor)} vous invite à rejoindre une ESCAP`
+        ? `${professionalLabel(n.actor)} vous invite à rejoindre une ESCAP${n.data.asMedecinTraitant === 'true' ? ' en tant que médecin traitant' : ''}`
         : 'Invitation à rejoindre une ESCAP';
     case 'mention':
       return `${nameOf(n.actor)} vous a mentionné`;
-    case 'task_assigned':
-      return n.data.due
-        ? `Nouvelle tâche pour vous, à faire avant le ${frenchDay(n.data.due, false)}`
+    case 'task_assigned': {
+      const task = n.context?.taskTitle
+        ? `Nouvelle tâche pour vous : « ${n.context.taskTitle} »`
         : 'Nouvelle tâche pour vous';
+      return n.data.due ? `${task}, à faire avant le ${frenchDay(n.data.due, false)}` : task;
+    }
     case 'team_status':
       return STATUS_TEXT[n.data.status ?? ''] ?? 'Le statut de l’ESCAP a changé';
     case 'alert':

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { calendarDay } from '../../shared/src/tasks.js';
 import { browserSuite, doctorAndNurse, screenshotsIn, signIn } from '../helpers/e2e.js';
-import { createTeam, expectStatus, signUpPro } from '../teamFactories.js';
+import { createTeam, expectStatus, getTeam, signUpPro } from '../teamFactories.js';
 
 const SCREENSHOTS = 'test-results/tasks';
 /** Changes travel through the server and its database: allow for a slow machine. */
@@ -53,17 +53,22 @@ describe('tasks and notifications in the browser', () => {
     await nursePage.getByRole('link', { name: 'Notifications : 1 non lue' }).click();
     await nursePage.waitForURL('**/notifications');
     const [, month, day] = due.split('-');
-    const text = `Nouvelle tâche pour vous, à faire avant le ${day}/${month}`;
+    // A member reads whose ESCAP it is and which task (read at the list, never stored).
+    const { identity } = (await getTeam(nurse, team.id)).patient;
+    const patient = `${identity.usedName || identity.birthName} ${identity.firstNames}`;
+    const text = `Nouvelle tâche pour vous : « Pansement jambe gauche », à faire avant le ${day}/${month} (ESCAP de ${patient})`;
     await nursePage.getByRole('link', { name: text }).waitFor(LIVE);
     await screenshot(nursePage, 'notifications');
     await nursePage.getByRole('link', { name: text }).click();
-    await nursePage.waitForURL(`**/escap/${team.id}/taches`);
-    // Opening it read it.
+    await nursePage.waitForURL(`**/escap/${team.id}/taches?tache=*`);
+    // Opening it read it, and landed on the task itself.
     await bellCount(nursePage).waitFor({ state: 'detached', ...LIVE });
+    const checkbox = nursePage.getByRole('checkbox', { name: 'Pansement jambe gauche' });
+    await expect
+      .poll(() => checkbox.evaluate((el) => el === document.activeElement), LIVE)
+      .toBe(true);
 
     // "Mes tâches" shows it; the nurse marks it done, the doctor sees it live.
-    const checkbox = nursePage.getByRole('checkbox', { name: 'Pansement jambe gauche' });
-    await checkbox.waitFor(LIVE);
     await screenshot(nursePage, 'nurse-tasks');
     await doctorPage.getByRole('radio', { name: /^Toute l’équipe/ }).check();
     await doctorPage.getByRole('checkbox', { name: 'Pansement jambe gauche' }).waitFor(LIVE);

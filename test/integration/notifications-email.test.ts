@@ -87,7 +87,9 @@ describe('notification e-mails', () => {
       const mail = smtp.mails.find(notification)!;
       expect(mail.from).toBe('notifications@escap.test');
       const text = bodyOf(mail.raw);
-      expect(text).toContain(`${doctor.input.firstName} ${doctor.input.lastName} vous invite`);
+      expect(text).toContain(
+        `${doctor.input.firstName} ${doctor.input.lastName} (Médecin) vous invite`,
+      );
       expect(text).toContain('https://escap.example.fr/notifications');
       expect(mail.raw).not.toContain(birthName);
       expect(mail.raw).toMatch(/^Subject: /m);

@@ -116,6 +116,9 @@ export const paths = {
   notes: (id: string) => `/escap/${encodeURIComponent(id)}/notes`,
   chat: (id: string) => `/escap/${encodeURIComponent(id)}/discussion`,
   tasks: (id: string) => `/escap/${encodeURIComponent(id)}/taches`,
+  /** The tasks page, the task given the focus (a notification leads there). */
+  task: (id: string, taskId: string) =>
+    `/escap/${encodeURIComponent(id)}/taches?tache=${encodeURIComponent(taskId)}`,
   documents: (id: string) => `/escap/${encodeURIComponent(id)}/documents`,
   file: (id: string) => `/escap/${encodeURIComponent(id)}/dossier`,
   plan: (id: string) => `/escap/${encodeURIComponent(id)}/pps`,

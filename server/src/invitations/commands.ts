@@ -154,7 +154,11 @@ export class InvitationCommands {
             kind: 'invitation',
             teamId: String(team._id),
             actorId: String(invitedBy),
-            data: { invitationId: String(_id) },
+            // Whether it is as médecin traitant: a role, not health data.
+            data: {
+              invitationId: String(_id),
+              asMedecinTraitant: String(doc!.asMedecinTraitant),
+            },
           },
         },
       );

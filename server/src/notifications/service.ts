@@ -1,9 +1,11 @@
 import { Types, type Model } from 'mongoose';
 import type {
+  NotificationContext,
   NotificationKind,
   NotificationPageView,
   NotificationView,
 } from '../../../shared/src/notifications.js';
+import type { AuditLog } from '../audit/service.js';
 import type { ProfessionalDoc } from '../auth/model.js';
 import { isDuplicateKey } from '../db/errors.js';
 import { notFound } from '../http/errors.js';
@@ -23,6 +25,15 @@ export interface NotifyInput {
   dedupeKey?: string;
 }
 
+/**
+ * The titles of the items a kind of notification names (a task's), by id, within one team:
+ * given by their feature at wiring (services.ts), asked only for a current member's read.
+ */
+export type TitleLookup = (
+  teamId: Types.ObjectId,
+  ids: Types.ObjectId[],
+) => Promise<Map<string, string>>;
+
 /** Sends what a notification means outside the app (e-mail); never fails the caller. */
 export interface NotificationSink {
   deliver(recipientId: string, view: NotificationView): void;
@@ -35,14 +46,17 @@ export interface NotificationSink {
  */
 export class Notifications {
   private readonly sinks: NotificationSink[] = [];
+  private taskTitles: TitleLookup | undefined;
   private readonly now: () => Date;
 
   constructor(
     private readonly deps: {
       Notification: Model<NotificationDoc>;
       Professional: Model<ProfessionalDoc>;
-      /** Which of a reader's notifications are about teams they still belong to. */
-      teams: Pick<TeamService, 'teamIdsOf'>;
+      /** Which of a reader's notifications are about teams they still belong to, and whose. */
+      teams: Pick<TeamService, 'teamIdsOf' | 'patientNames'>;
+      /** A list that shows patients' names is a read of their teams' data. */
+      audit: Pick<AuditLog, 'record'>;
       io: AppServer;
       logger: Logger;
       now: () => Date;
@@ -53,6 +67,11 @@ export class Notifications {
 
   addSink(sink: NotificationSink): void {
     this.sinks.push(sink);
+  }
+
+  /** Set at wiring: tasks depend on notifications (through the outbox), not the other way. */
+  titleTasksWith(lookup: TitleLookup): void {
+    this.taskTitles = lookup;
   }
 
   async notify(recipientIds: (Types.ObjectId | string)[], input: NotifyInput): Promise<void> {
@@ -135,7 +154,7 @@ export class Notifications {
     const page = docs.slice(0, opts.limit);
     const last = page.at(-1);
     const [views, unread] = await Promise.all([
-      this.views(recipient, page),
+      this.views(recipient, page, { withContext: true }),
       this.unreadCount(recipientId),
     ]);
     return {
@@ -212,8 +231,15 @@ export class Notifications {
   /**
    * Views for the reader. A notification about a team they no longer belong to keeps only its
    * kind and time (invitations are about teams they were never in, and stay as they are).
+   * With `withContext`, those of teams they belong to NOW also get the patient's name and the
+   * task's title, read here rather than stored (docs/notifications.md, "Context"), and the
+   * read is audited: one row per team shown, whatever the number of its notifications.
    */
-  private async views(recipient: Types.ObjectId, docs: NotificationDoc[]) {
+  private async views(
+    recipient: Types.ObjectId,
+    docs: NotificationDoc[],
+    { withContext = false } = {},
+  ): Promise<NotificationView[]> {
     const teamIds = [...new Set(docs.flatMap((d) => (d.teamId ? [String(d.teamId)] : [])))];
     const memberships = teamIds.length
       ? await this.deps.teams.teamIdsOf(
@@ -226,13 +252,77 @@ export class Notifications {
       this.deps.Professional,
       docs.map((d) => d.actorId),
     );
-    return docs.map((d) => {
+    const views = docs.map((d) => {
       const available = d.kind === 'invitation' || !d.teamId || memberOf.has(String(d.teamId));
       if (!available) return { ...toView({ ...d, data: {} }, null), available: false };
       return toView(d, d.actorId ? ref(d.actorId) : null);
     });
+    if (!withContext) return views;
+    // Invitations are about teams the reader is not in: they never get the patient.
+    const shown = docs.filter(
+      (d) => d.kind !== 'invitation' && d.teamId && memberOf.has(String(d.teamId)),
+    );
+    if (shown.length === 0) return views;
+    const context = await this.context(recipient, shown);
+    return views.map((v) => {
+      const c = context.get(v.id);
+      return c ? { ...v, context: c } : v;
+    });
+  }
+
+  /** The context of notifications of the reader's current teams, by notification id. */
+  private async context(
+    recipient: Types.ObjectId,
+    docs: NotificationDoc[],
+  ): Promise<Map<string, NotificationContext>> {
+    const teamIds = [...new Set(docs.map((d) => String(d.teamId)))].map(
+      (id) => new Types.ObjectId(id),
+    );
+    const taskIdsByTeam = new Map<string, Types.ObjectId[]>();
+    for (const d of docs) {
+      const taskId = dataOf(d).taskId;
+      if (d.kind !== 'task_assigned' || !taskId || !/^[a-f\d]{24}$/i.test(taskId)) continue;
+      const list = taskIdsByTeam.get(String(d.teamId)) ?? [];
+      list.push(new Types.ObjectId(taskId));
+      taskIdsByTeam.set(String(d.teamId), list);
+    }
+    const lookup = this.taskTitles;
+    const [names, titles] = await Promise.all([
+      this.deps.teams.patientNames(teamIds),
+      Promise.all(
+        [...taskIdsByTeam].map(([teamId, ids]) =>
+          lookup
+            ? lookup(new Types.ObjectId(teamId), ids)
+            : Promise.resolve(new Map<string, string>()),
+        ),
+      ),
+      this.deps.audit.record(
+        ...teamIds.map((teamId) => ({
+          teamId,
+          actorId: recipient,
+          action: 'notification.list' as const,
+        })),
+      ),
+    ]);
+    const taskTitle = new Map(titles.flatMap((m) => [...m]));
+    const context = new Map<string, NotificationContext>();
+    for (const d of docs) {
+      const c: NotificationContext = {};
+      const patientName = names.get(String(d.teamId));
+      if (patientName) c.patientName = patientName;
+      const title = taskTitle.get(dataOf(d).taskId ?? '');
+      if (d.kind === 'task_assigned' && title) c.taskTitle = title;
+      context.set(String(d._id), c);
+    }
+    return context;
   }
 }
+
+/** Lean reads give the stored map as a plain object; a document's would be a Map. */
+const dataOf = (d: { data?: unknown }): Record<string, string> =>
+  d.data instanceof Map
+    ? (Object.fromEntries(d.data) as Record<string, string>)
+    : { ...((d.data as Record<string, string> | null) ?? {}) };
 
 const toCursor = (d: { createdAt: Date; _id: Types.ObjectId }) =>
   `${d.createdAt.getTime()}_${String(d._id)}`;

@@ -69,6 +69,14 @@ export class TaskService {
     return new Map(docs.map((d) => [String(d._id), `Tâche « ${d.title} »`]));
   }
 
+  /** Titles of tasks of one team, for the context of a current member's notifications. */
+  async titles(teamId: Types.ObjectId, ids: Types.ObjectId[]): Promise<Map<string, string>> {
+    const docs = await this.deps.Task.find({ _id: { $in: ids }, teamId })
+      .select({ title: 1 })
+      .lean();
+    return new Map(docs.map((d) => [String(d._id), d.title]));
+  }
+
   /** Every open task and the most recently done ones, in display order (overdue first). */
   async list(ctx: MemberContext): Promise<TaskView[]> {
     const { Task } = this.deps;

@@ -223,6 +223,26 @@ export class TeamService {
     return lockAsMember(this.deps.models, scope, ctx.team._id, ctx.actor);
   }
 
+  /**
+   * The patient's name of each team, as "Mes ESCAP" shows it. Health data: callers ask only
+   * for teams the reader belongs to now, and audit the read (notifications' context).
+   */
+  async patientNames(teamIds: Types.ObjectId[]): Promise<Map<string, string>> {
+    const patients = await this.deps.models.Patient.find({ _id: { $in: teamIds } }).lean();
+    return new Map(
+      patients.flatMap((p) =>
+        p.identity
+          ? [
+              [
+                String(p._id),
+                `${p.identity.usedName || p.identity.birthName} ${p.identity.firstNames}`,
+              ],
+            ]
+          : [],
+      ),
+    );
+  }
+
   /** The teams a professional currently belongs to, among `among` when given. */
   async teamIdsOf(
     professionalId: Types.ObjectId,

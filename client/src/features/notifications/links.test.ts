@@ -17,6 +17,9 @@ describe('notificationLink', () => {
   it('leads each kind where it belongs', () => {
     expect(notificationLink({ ...base, kind: 'mention' })).toBe('/escap/t1/discussion');
     expect(notificationLink({ ...base, kind: 'task_assigned' })).toBe('/escap/t1/taches');
+    expect(notificationLink({ ...base, kind: 'task_assigned', data: { taskId: 'k' } })).toBe(
+      '/escap/t1/taches?tache=k',
+    );
     expect(notificationLink({ ...base, kind: 'team_status' })).toBe('/escap/t1');
     expect(notificationLink({ ...base, kind: 'term_ending' })).toBe('/escap/t1');
     expect(notificationLink({ ...base, kind: 'invitation' })).toBe('/');

@@ -2,8 +2,8 @@ import type { NotificationView } from '../../../../shared/src/notifications.js';
 import { paths } from '../../lib/routes.js';
 
 /**
- * Where a notification leads: the invitation inbox (home), the discussion, the tasks or the
- * team. Nowhere for a team the reader left: the page would only say "introuvable".
+ * Where a notification leads: the invitation inbox (home), the discussion, the task it names
+ * (on the tasks page), the events or the team. Nowhere for a team the reader left: the page would only say "introuvable".
  */
 export function notificationLink(n: NotificationView): string | null {
   if (n.kind === 'invitation') return paths.home;
@@ -12,7 +12,7 @@ export function notificationLink(n: NotificationView): string | null {
     case 'mention':
       return paths.chat(n.teamId);
     case 'task_assigned':
-      return paths.tasks(n.teamId);
+      return n.data.taskId ? paths.task(n.teamId, n.data.taskId) : paths.tasks(n.teamId);
     case 'alert':
       return paths.events(n.teamId);
     case 'team_status':
