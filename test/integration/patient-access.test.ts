@@ -2,7 +2,11 @@ import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PatientGrantView, PatientView } from '../../shared/src/patient-access.js';
 import { calendarDay } from '../../shared/src/tasks.js';
-import { CODE_TTL_MS, MAX_CODE_ATTEMPTS } from '../../shared/src/rules/patient-access.js';
+import {
+  CODE_TTL_MS,
+  MAX_CODE_ATTEMPTS,
+  PATIENT_SESSION_TTL_MS,
+} from '../../shared/src/rules/patient-access.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { FakeClock } from '../helpers/clock.js';
 import { Agent } from '../helpers/http.js';
@@ -215,5 +219,16 @@ describe('the patient’s own view', () => {
       expect([401, 404]).toContain((await p.get(path)).status);
     // And without the cookie, the patient's view is closed.
     expect((await (await patient()).get('/api/patient/view')).status).toBe(401);
+  });
+
+  it('a patient session ends after its 30 minutes', async () => {
+    const { team, creator } = at;
+    const g = await grant(creator, team.id);
+    const p = await patient();
+    expectStatus(await open(p, g.address, await sendCode(creator, team.id, g)), 201);
+    clock.advance(PATIENT_SESSION_TTL_MS - 1);
+    expectStatus(await p.get('/api/patient/view'), 200);
+    clock.advance(1);
+    expectError(await p.get('/api/patient/view'), 401, 'patient_session_ended');
   });
 });
