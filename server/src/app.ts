@@ -45,6 +45,7 @@ import { carePlanRoutes } from './careplan/routes.js';
 import { fhirRoutes } from './fhir/routes.js';
 import { patientFileRoutes } from './patientfile/routes.js';
 import { teamEventRoutes } from './teamevents/routes.js';
+import { patientRoutes, teamPatientAccessRoutes } from './patientaccess/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { teamScope } from './teams/context.js';
 import { teamCollectionRoutes, teamMemberRoutes } from './teams/routes.js';
@@ -190,6 +191,7 @@ export async function createApp({
   team.use(patientFileRoutes(s.patientFile));
   team.use(carePlanRoutes(s.carePlan, s.teams));
   team.use(teamEventRoutes(s.teamEvents));
+  team.use(teamPatientAccessRoutes(s.patientAccess));
   team.use(chatRoutes(s.chat));
   team.use(documentRoutes(s.documents, config.documents.maxBytes));
   team.use(fhirRoutes(s.fhir, config.publicUrl));
@@ -204,6 +206,7 @@ export async function createApp({
     }),
   );
   api.use(ledgerRoutes(s.ledger, config.publicUrl));
+  api.use(patientRoutes(s.patientAccess, config.secureCookies));
   api.use((_req, _res, next) => next(notFound()));
   app.use('/api', api);
   app.use(metricsRoutes(metrics, config.metricsToken));

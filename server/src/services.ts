@@ -52,6 +52,8 @@ import { FhirExportService } from './fhir/service.js';
 import { registerFileEntryModel } from './patientfile/model.js';
 import { registerTeamEventModel } from './teamevents/model.js';
 import { TeamEventService } from './teamevents/service.js';
+import { registerPatientAccessModels } from './patientaccess/model.js';
+import { PatientAccessService } from './patientaccess/service.js';
 import { PatientFileService } from './patientfile/service.js';
 import { registerTaskModel } from './tasks/model.js';
 import { TaskService } from './tasks/service.js';
@@ -106,6 +108,7 @@ export async function buildServices({
   const FileEntry = registerFileEntryModel(db);
   const CarePlanVersion = registerCarePlanModel(db);
   const TeamEvent = registerTeamEventModel(db);
+  const patientAccessModels = registerPatientAccessModels(db);
   const documentModels = registerDocumentModels(db);
   const files = new FileStore(db);
   const audit = new AuditLog(registerAuditModel(db), now);
@@ -273,6 +276,18 @@ export async function buildServices({
     commands,
     io,
   });
+  const patientAccess = new PatientAccessService({
+    models: patientAccessModels,
+    Professional,
+    teams,
+    carePlan,
+    commands,
+    audit,
+    mailer,
+    secret: config.sessionSecret,
+    publicUrl: config.publicUrl,
+    now,
+  });
   const chat = new ChatService({
     models: chatModels,
     Professional,
@@ -342,6 +357,7 @@ export async function buildServices({
     patientFile,
     carePlan,
     teamEvents,
+    patientAccess,
     chat,
     documents,
     ledger,

@@ -54,6 +54,12 @@ export const AUDIT_ACTIONS = [
   'timeline.read',
   'fhir.export',
   'notification.list',
+  'patient_access.list',
+  'patient_access.grant',
+  'patient_access.code_send',
+  'patient_access.revoke',
+  'patient_access.open',
+  'patient_view.read',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -106,6 +112,12 @@ export const AUDIT_LABELS: Record<AuditAction, string> = {
   'timeline.read': 'Consultation de la chronologie',
   'fhir.export': 'Export FHIR du dossier',
   'notification.list': 'Affichage dans les notifications',
+  'patient_access.list': 'Consultation des accès du patient',
+  'patient_access.grant': 'Accès du patient accordé',
+  'patient_access.code_send': 'Code d’accès envoyé au patient',
+  'patient_access.revoke': 'Accès du patient révoqué',
+  'patient_access.open': 'Ouverture de l’accès du patient',
+  'patient_view.read': 'Consultation par le patient',
 };
 
 /** Consultations (reads) and modifications (writes): the journal's filter. */
@@ -140,6 +152,9 @@ const WRITES: ReadonlySet<AuditAction> = new Set<AuditAction>([
   'file.remove',
   'plan.save',
   'event.record',
+  'patient_access.grant',
+  'patient_access.code_send',
+  'patient_access.revoke',
 ]);
 export const auditKind = (action: AuditAction): AuditKind =>
   WRITES.has(action) ? 'write' : 'read';

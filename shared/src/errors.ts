@@ -14,6 +14,13 @@ export const ERRORS = {
     message: 'Votre session de formulaire a expiré. Veuillez réessayer.',
   },
   unauthenticated: { status: 401, message: 'Veuillez vous connecter.' },
+  patient_code_invalid: { status: 401, message: 'Code invalide ou expiré.' },
+  patient_session_ended: {
+    status: 401,
+    message: 'Votre accès a pris fin. Demandez un nouveau code à l’équipe.',
+  },
+  grant_not_found: { status: 404, message: 'Cet accès du patient n’existe pas.' },
+  grant_revoked: { status: 409, message: 'Cet accès du patient a été révoqué.' },
   invalid_credentials: { status: 401, message: 'Identifiant ou mot de passe incorrect.' },
   too_many_attempts: {
     status: 429,

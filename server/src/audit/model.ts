@@ -8,6 +8,8 @@ const auditEntrySchema = new Schema(
   {
     teamId: { type: Schema.Types.ObjectId, required: true },
     actorId: { type: Schema.Types.ObjectId, required: true },
+    /** Set when the actor is a patient's grant (docs/patient-access.md): `actorId` is then the grant's id too. */
+    grantId: { type: Schema.Types.ObjectId },
     action: { type: String, required: true },
     detail: { type: String },
     at: { type: Date, required: true },

@@ -7,6 +7,8 @@ import type { AuditEntryDoc } from './model.js';
 export interface AuditRecord {
   teamId: Types.ObjectId | string;
   actorId: Types.ObjectId | string;
+  /** The patient's grant when the patient (or their carer) acted; `actorId` is then its id. */
+  grantId?: Types.ObjectId | string;
   action: AuditAction;
   /** Ids only: never health data. */
   detail?: string;

@@ -56,6 +56,22 @@ export class CarePlanService {
     };
   }
 
+  /**
+   * The current version without a member's context, for the patient's own view: the caller
+   * (patientaccess/service.ts) has checked the patient's session and writes its audit row.
+   */
+  async latest(teamId: Types.ObjectId): Promise<CarePlanVersionView | null> {
+    const doc = await this.deps.CarePlanVersion.findOne({ teamId })
+      .sort({ version: -1 })
+      .lean<CarePlanVersionDoc>();
+    if (!doc) return null;
+    const ref = await loadRefs(this.deps.Professional, [
+      doc.createdBy,
+      ...doc.actions.map((a) => a.responsibleId),
+    ]);
+    return this.view(doc, ref);
+  }
+
   /** One version, for its PDF (audited as an export by the route). */
   async version(ctx: MemberContext, version: number): Promise<CarePlanVersionView> {
     const doc = await this.deps.CarePlanVersion.findOne({
