@@ -268,7 +268,8 @@ describe('ESCAP care teams in the browser', () => {
     expect(await exportLink.getAttribute('href')).toMatch(
       /^\/api\/teams\/[a-f\d]{24}\/audit\/export$/,
     );
-    expect(await page.getByRole('listitem').count()).toBeGreaterThan(3);
+    // The journal's rows load after the heading and the export link: wait for them.
+    await page.getByRole('listitem').nth(3).waitFor();
     await expectNoHorizontalScroll(page);
     await screenshot(page, '11-audit');
   });
