@@ -24,7 +24,7 @@ import { safeError, type Logger } from './logger.js';
 import { noteRoutes } from './notes/routes.js';
 import { noteSocketFeature } from './notes/socket.js';
 import { notificationRoutes } from './notifications/routes.js';
-import { pushRoutes } from './notifications/push/routes.js';
+import { pushRoutes, teamPushRoutes } from './notifications/push/routes.js';
 import { professionalRoutes } from './professionals/routes.js';
 import { pscRoutes } from './psc/routes.js';
 import { httpRateLimit } from './ratelimit/http.js';
@@ -193,6 +193,7 @@ export async function createApp({
   team.use(teamEventRoutes(s.teamEvents));
   team.use(teamPatientAccessRoutes(s.patientAccess));
   team.use(chatRoutes(s.chat));
+  team.use(teamPushRoutes(s.push.settings));
   team.use(documentRoutes(s.documents, config.documents.maxBytes));
   team.use(fhirRoutes(s.fhir, config.publicUrl));
   api.use('/teams/:teamId', team);
@@ -200,7 +201,7 @@ export async function createApp({
   api.use(directoryRoutes(s.directory));
   api.use(notificationRoutes(s.notifications));
   api.use(
-    pushRoutes(s.push.PushSubscription, s.push.publicKey, {
+    pushRoutes(s.push, {
       allowHttp: config.env !== 'production',
       now: clock,
     }),

@@ -200,7 +200,7 @@ export async function buildServices({
     now,
   });
   if (config.smtp) notifications.addSink(new EmailSink(mailer, config.publicUrl, Professional));
-  const push = buildPush({ db, config, notifications, logger });
+  const push = buildPush({ db, config, notifications, logger, now });
   const psc = config.psc
     ? new ProSanteConnect({
         settings: config.psc,
@@ -299,6 +299,7 @@ export async function buildServices({
     logger,
     now,
   });
+  chat.onStored((m) => push.sink.messageSent(m));
   const ledger = new LedgerService({
     history: new TeamHistory(teamModels),
     Counter,

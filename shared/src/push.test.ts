@@ -18,7 +18,7 @@ describe('pushPayload', () => {
     for (const kind of NOTIFICATION_KINDS) {
       const payload = pushPayload({ kind, teamId: 't1' });
       expect(Object.keys(payload).sort()).toEqual(['body', 'tag', 'title', 'url']);
-      expect(payload.body).toContain(' ESCAP');
+      expect(payload.body).toContain('ESCAP');
     }
   });
 });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { NotificationKind, NotificationView } from './notifications.js';
 
 /**
@@ -16,7 +17,7 @@ export interface PushPayload {
 
 const BODIES: Record<NotificationKind, string> = {
   invitation: 'Vous êtes invité à rejoindre une ESCAP.',
-  mention: 'Nouveau message dans une ESCAP.',
+  mention: 'Vous êtes mentionné dans une discussion d’ESCAP.',
   task_assigned: 'Une tâche vous a été confiée dans une ESCAP.',
   team_status: 'Le statut d’une ESCAP a changé.',
   term_ending: 'Le terme d’une ESCAP approche.',
@@ -43,3 +44,70 @@ export function pushUrl(n: Pick<NotificationView, 'kind' | 'teamId'>): string {
 export function pushPayload(n: Pick<NotificationView, 'kind' | 'teamId'>): PushPayload {
   return { title: 'ESCAP', body: BODIES[n.kind], url: pushUrl(n), tag: n.kind };
 }
+
+/**
+ * What can reach a phone: every notification kind, and each new message of a team's
+ * discussion (not an in-app notification: the discussion shows its own unread count).
+ */
+export const PUSH_EVENTS = [
+  'message',
+  'mention',
+  'task_assigned',
+  'alert',
+  'invitation',
+  'team_status',
+  'term_ending',
+] as const;
+export type PushEvent = (typeof PUSH_EVENTS)[number];
+
+export const PUSH_EVENT_LABELS: Record<PushEvent, string> = {
+  message: 'Nouveaux messages des discussions',
+  mention: 'Mentions dans une discussion',
+  task_assigned: 'Tâches qui vous sont confiées',
+  alert: 'Alertes (hospitalisation, chute…)',
+  invitation: 'Invitations à rejoindre une ESCAP',
+  team_status: 'Changements de statut d’une ESCAP',
+  term_ending: 'Fin d’année de prise en charge proche',
+};
+
+/** A chat message's push: the same generic sentence for every team, one per team on screen. */
+export function messagePushPayload(teamId: string): PushPayload {
+  return {
+    title: 'ESCAP',
+    body: 'Nouveau message dans une discussion d’ESCAP.',
+    url: `/escap/${encodeURIComponent(teamId)}/discussion`,
+    tag: `message:${teamId}`,
+  };
+}
+
+/** "HH:MM", 00:00 to 23:59. */
+const clock = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'L’heure doit être au format HH:MM.' });
+
+/**
+ * A professional's push settings (docs/notifications.md, "Push settings"): which events, and
+ * quiet hours in Paris time, when nothing reaches the phone (the in-app notification stays).
+ * Muting one team is set on the team (`PUT /api/teams/:id/push-mute`).
+ */
+export const pushPreferencesSchema = z.strictObject({
+  events: z.strictObject(
+    Object.fromEntries(PUSH_EVENTS.map((e) => [e, z.boolean()])) as Record<PushEvent, z.ZodBoolean>,
+  ),
+  quietHours: z
+    .strictObject({ start: clock, end: clock })
+    .refine((q) => q.start !== q.end, {
+      error: 'Le début et la fin des heures calmes doivent différer.',
+      path: ['end'],
+    })
+    .nullable(),
+});
+export type PushPreferences = z.infer<typeof pushPreferencesSchema>;
+
+/** Everything on, no quiet hours: what a professional who never chose gets. */
+export const DEFAULT_PUSH_PREFERENCES: PushPreferences = {
+  events: Object.fromEntries(PUSH_EVENTS.map((e) => [e, true])) as Record<PushEvent, boolean>,
+  quietHours: null,
+};
+
+export const pushMuteSchema = z.strictObject({ muted: z.boolean() });

@@ -59,6 +59,15 @@ interface Outcome {
   created: boolean;
 }
 
+/** What a listener hears of a stored message: ids only, never its text. */
+export interface StoredMessage {
+  teamId: string;
+  authorId: string;
+  mentions: string[];
+  /** The team's current members, read when asked. */
+  members: () => Promise<string[]>;
+}
+
 interface PendingSend {
   ctx: MemberContext;
   fields: Pick<
@@ -84,11 +93,20 @@ export class ChatService {
   private readonly unreadCounter: ChatUnread;
   /** The authors' read positions on send, grouped into bulk writes. */
   private readonly authorReads: AuthorReads;
+  private readonly stored: ((m: StoredMessage) => void)[] = [];
 
   constructor(private readonly deps: ChatServiceDeps) {
     this.now = deps.now;
     this.unreadCounter = new ChatUnread(deps.models);
     this.authorReads = new AuthorReads(deps.models.ChatRead);
+  }
+
+  /**
+   * Set at wiring: told of every new message once stored (push to the phones of the team's
+   * members, docs/notifications.md); chat does not depend on push.
+   */
+  onStored(listener: (m: StoredMessage) => void): void {
+    this.stored.push(listener);
   }
 
   /** The context of a socket event's sender (404 unless a current member). */
@@ -253,6 +271,15 @@ export class ChatService {
     for (const r of results) {
       if (r.status === 'rejected')
         this.deps.logger.error({ err: safeError(r.reason) }, 'after message send failed');
+    }
+    const teamId = ctx.team._id;
+    for (const listener of this.stored) {
+      listener({
+        teamId: String(teamId),
+        authorId: ctx.actor.id,
+        mentions: view.mentions,
+        members: () => this.deps.teams.currentMemberIds(teamId),
+      });
     }
   }
 

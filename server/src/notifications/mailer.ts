@@ -1,5 +1,6 @@
 import type { Transporter } from 'nodemailer';
 import { safeError, type Logger } from '../logger.js';
+import { BackgroundQueue } from './background-queue.js';
 
 /** Beyond this many e-mails waiting (SMTP down), new ones are dropped rather than kept in memory. */
 const MAX_QUEUED = 1000;
@@ -40,14 +41,21 @@ export class SmtpMailer implements Mailer {
   readonly delivers = true;
   /** Made at the first mail: nodemailer is loaded only by instances that send. */
   private transporter: Promise<Transporter> | undefined;
-  private readonly queue: { kind: string; job: MailJob }[] = [];
-  private running: Promise<void> | undefined;
-  private closed = false;
+  private readonly queue: BackgroundQueue<{ kind: string; job: MailJob }>;
 
   constructor(
     private readonly settings: SmtpSettings,
-    private readonly logger: Logger,
-  ) {}
+    logger: Logger,
+  ) {
+    this.queue = new BackgroundQueue({
+      name: 'e-mail',
+      max: MAX_QUEUED,
+      closeWaitMs: CLOSE_WAIT_MS,
+      work: (item) => this.sendNow(item.job),
+      describe: (item) => ({ kind: item.kind }),
+      logger,
+    });
+  }
 
   private transport(): Promise<Transporter> {
     // Bounded waits: an SMTP server that does not answer must not hold the queue for minutes
@@ -64,42 +72,23 @@ export class SmtpMailer implements Mailer {
   }
 
   send(kind: string, job: MailJob): void {
-    if (this.closed) return;
-    if (this.queue.length >= MAX_QUEUED) {
-      this.logger.warn({ kind }, 'e-mail dropped: queue full');
-      return;
-    }
     this.queue.push({ kind, job });
-    this.running ??= this.drain();
   }
 
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  idle(): Promise<void> {
+    return this.queue.idle();
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
-    await Promise.race([this.idle(), timeout]);
-    clearTimeout(timer);
-    const dropped = this.queue.splice(0).length;
-    if (dropped > 0) this.logger.warn({ dropped }, 'e-mails dropped at shutdown');
+    await this.queue.close();
     if (this.transporter) (await this.transporter).close();
   }
 
-  private async drain(): Promise<void> {
-    for (let next = this.queue.shift(); next; next = this.queue.shift()) {
-      try {
-        const mail = typeof next.job === 'function' ? await next.job() : next.job;
-        if (!mail) continue;
-        const transporter = await this.transport();
-        await transporter.sendMail({ from: this.settings.from, ...mail });
-      } catch (err) {
-        this.logger.error({ err: safeError(err), kind: next.kind }, 'e-mail failed');
-      }
-    }
-    this.running = undefined;
+  private async sendNow(job: MailJob): Promise<void> {
+    const mail = typeof job === 'function' ? await job() : job;
+    if (!mail) return;
+    const transporter = await this.transport();
+    await transporter.sendMail({ from: this.settings.from, ...mail });
   }
 }
 

@@ -19,6 +19,8 @@ import { writeBlock, type WriteBlock } from './activation.js';
 const RULES = {
   'team.read': 'read',
   'audit.read': 'read',
+  /** Whether this team's pushes reach one's own phone: also on a read-only team. */
+  'push.mute': 'read',
   'patient.update': 'write',
   'note.edit': 'write',
   'note.version.create': 'write',

@@ -4,11 +4,13 @@ import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { Notifications } from '../service.js';
 import { registerPushSubscriptionModel, type PushSubscriptionDoc } from './model.js';
+import { PushSettingsStore, registerPushSettingsModels } from './preferences.js';
 import { PushSink, type VapidKeys } from './sink.js';
 
 export interface Push {
   PushSubscription: Model<PushSubscriptionDoc>;
   sink: PushSink;
+  settings: PushSettingsStore;
   publicKey: string;
 }
 
@@ -22,6 +24,7 @@ export function buildPush(deps: {
   config: Pick<Config, 'vapid'>;
   notifications: Notifications;
   logger: Logger;
+  now: () => Date;
 }): Push {
   let vapid: VapidKeys;
   if (deps.config.vapid) {
@@ -33,7 +36,17 @@ export function buildPush(deps: {
     );
   }
   const PushSubscription = registerPushSubscriptionModel(deps.db);
-  const sink = new PushSink({ PushSubscription, vapid, logger: deps.logger });
+  const settings = new PushSettingsStore({
+    ...registerPushSettingsModels(deps.db),
+    now: deps.now,
+  });
+  const sink = new PushSink({
+    PushSubscription,
+    settings,
+    vapid,
+    logger: deps.logger,
+    now: deps.now,
+  });
   deps.notifications.addSink(sink);
-  return { PushSubscription, sink, publicKey: vapid.publicKey };
+  return { PushSubscription, sink, settings, publicKey: vapid.publicKey };
 }

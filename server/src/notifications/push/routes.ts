@@ -1,10 +1,14 @@
 import { Router } from 'express';
 import { Types, type Model } from 'mongoose';
 import { z } from 'zod';
+import { pushMuteSchema, pushPreferencesSchema } from '../../../../shared/src/push.js';
 import { requireAuth } from '../../http/middleware.js';
 import { parse } from '../../http/validate.js';
+import { authorize } from '../../teams/policy.js';
+import { teamOf } from '../../teams/context.js';
 import { actorOf } from '../../teams/routes.js';
 import type { PushSubscriptionDoc } from './model.js';
+import type { PushSettingsStore } from './preferences.js';
 
 const key = z
   .string()
@@ -29,10 +33,14 @@ function subscriptionBody(allowHttp: boolean) {
  * professional's own subscriptions (a browser's endpoint belongs to whoever subscribed last).
  */
 export function pushRoutes(
-  PushSubscription: Model<PushSubscriptionDoc>,
-  publicKey: string,
+  push: {
+    PushSubscription: Model<PushSubscriptionDoc>;
+    settings: PushSettingsStore;
+    publicKey: string;
+  },
   opts: { allowHttp: boolean; now: () => Date },
 ): Router {
+  const { PushSubscription, settings, publicKey } = push;
   const router = Router();
   const bodies = subscriptionBody(opts.allowHttp);
   router.use('/push', requireAuth);
@@ -65,6 +73,42 @@ export function pushRoutes(
       professionalId: new Types.ObjectId(actorOf(req).id),
     });
     res.status(204).end();
+  });
+
+  // The professional's own settings: which events, quiet hours (docs/notifications.md).
+  router.get('/push/preferences', async (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    res.json({ preferences: await settings.get(actorOf(req).id) });
+  });
+
+  router.put('/push/preferences', async (req, res) => {
+    const preferences = parse(pushPreferencesSchema, req.body);
+    res.json({ preferences: await settings.set(actorOf(req).id, preferences) });
+  });
+
+  return router;
+}
+
+/**
+ * /api/teams/:teamId/push-mute, in the team scope (a non-member has had the 404): whether
+ * this team's pushes reach the caller's phones. Their own setting, about no one else.
+ */
+export function teamPushRoutes(settings: PushSettingsStore): Router {
+  const router = Router({ mergeParams: true });
+
+  router.get('/push-mute', async (req, res) => {
+    const ctx = teamOf(req);
+    authorize(ctx, 'push.mute');
+    res.set('Cache-Control', 'no-store');
+    res.json({ muted: await settings.isMuted(ctx.actor.id, ctx.team._id) });
+  });
+
+  router.put('/push-mute', async (req, res) => {
+    const ctx = teamOf(req);
+    authorize(ctx, 'push.mute');
+    const { muted } = parse(pushMuteSchema, req.body);
+    await settings.setMuted(ctx.actor.id, ctx.team._id, muted);
+    res.json({ muted });
   });
 
   return router;

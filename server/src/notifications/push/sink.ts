@@ -1,10 +1,18 @@
 import { Types, type Model } from 'mongoose';
 import webpush from 'web-push';
 import type { NotificationView } from '../../../../shared/src/notifications.js';
-import { pushPayload } from '../../../../shared/src/push.js';
+import {
+  messagePushPayload,
+  pushPayload,
+  type PushEvent,
+  type PushPayload,
+} from '../../../../shared/src/push.js';
+import { pushAllowed } from '../../../../shared/src/rules/push.js';
 import { safeError, type Logger } from '../../logger.js';
+import { BackgroundQueue } from '../background-queue.js';
 import type { NotificationSink } from '../service.js';
 import type { PushSubscriptionDoc } from './model.js';
+import type { PushSettingsStore } from './preferences.js';
 
 /** Beyond this many pushes waiting (a push service down), new ones are dropped. */
 const MAX_QUEUED = 1000;
@@ -19,74 +27,105 @@ export interface VapidKeys {
   subject: string;
 }
 
+/** One push to send: to whom (or how to find them when it is sent), about what. */
+interface PushJob {
+  event: PushEvent;
+  teamId: string | null;
+  payload: PushPayload;
+  /** When it happened: quiet hours are those of that moment, not of a late send. */
+  at: Date;
+  recipients: string[] | (() => Promise<string[]>);
+}
+
 /**
- * Sends each notification as a Web Push to every subscribed browser of its recipient.
- * `deliver` only queues: the write that caused the notification never waits for a push
- * service. The payload is `pushPayload` (a generic sentence and a path), never health data.
+ * Sends each notification, and each new discussion message, as a Web Push to every subscribed
+ * browser of its recipients whose settings let it through (`pushAllowed`: the event is on,
+ * the team not muted, not their quiet hours). Queuing only: the write that caused it never
+ * waits for a push service. The payload is a generic sentence and a path, never health data.
  * A push service answering 404 or 410 says the subscription is gone: its row is deleted.
  */
 export class PushSink implements NotificationSink {
-  private readonly queue: { recipientId: string; view: NotificationView }[] = [];
-  private running: Promise<void> | undefined;
-  private closed = false;
+  private readonly queue: BackgroundQueue<PushJob>;
 
   constructor(
     private readonly deps: {
       PushSubscription: Model<PushSubscriptionDoc>;
+      settings: PushSettingsStore;
       vapid: VapidKeys;
       logger: Logger;
+      now: () => Date;
     },
-  ) {}
+  ) {
+    this.queue = new BackgroundQueue({
+      name: 'push',
+      max: MAX_QUEUED,
+      closeWaitMs: CLOSE_WAIT_MS,
+      work: (job) => this.sendJob(job),
+      describe: (job) => ({ kind: job.event }),
+      logger: deps.logger,
+    });
+  }
 
   deliver(recipientId: string, view: NotificationView): void {
-    if (this.closed) return;
-    if (this.queue.length >= MAX_QUEUED) {
-      this.deps.logger.warn({ kind: view.kind }, 'push dropped: queue full');
-      return;
-    }
-    this.queue.push({ recipientId, view });
-    this.running ??= this.drain();
+    this.queue.push({
+      event: view.kind,
+      teamId: view.teamId,
+      payload: pushPayload(view),
+      at: this.deps.now(),
+      recipients: [recipientId],
+    });
+  }
+
+  /**
+   * A message stored in a team's discussion: its current members but the author and those it
+   * mentions (they get the mention's push), read when the push is sent.
+   */
+  messageSent(m: {
+    teamId: string;
+    authorId: string;
+    mentions: string[];
+    members: () => Promise<string[]>;
+  }): void {
+    const skip = new Set([m.authorId, ...m.mentions]);
+    this.queue.push({
+      event: 'message',
+      teamId: m.teamId,
+      payload: messagePushPayload(m.teamId),
+      at: this.deps.now(),
+      recipients: async () => (await m.members()).filter((id) => !skip.has(id)),
+    });
   }
 
   /** Resolves once every queued push was sent or given up. */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  idle(): Promise<void> {
+    return this.queue.idle();
   }
 
   /** Waits a little for queued pushes (a slow push service must not hold shutdown). */
-  async close(): Promise<void> {
-    this.closed = true;
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), CLOSE_WAIT_MS);
-    });
-    const done = await Promise.race([this.idle().then(() => true), waited]);
-    clearTimeout(timer);
-    if (!done) {
-      this.deps.logger.warn({ dropped: this.queue.length }, 'pushes dropped at shutdown');
-      this.queue.length = 0;
-    }
+  close(): Promise<void> {
+    return this.queue.close();
   }
 
-  private async drain(): Promise<void> {
-    try {
-      for (let next = this.queue.shift(); next; next = this.queue.shift()) {
-        await this.sendAll(next.recipientId, next.view).catch((err: unknown) => {
-          this.deps.logger.error({ err: safeError(err), kind: next?.view.kind }, 'push failed');
-        });
-      }
-    } finally {
-      this.running = undefined;
-    }
-  }
-
-  private async sendAll(recipientId: string, view: NotificationView): Promise<void> {
+  private async sendJob(job: PushJob): Promise<void> {
+    const recipients =
+      typeof job.recipients === 'function' ? await job.recipients() : job.recipients;
+    if (recipients.length === 0) return;
     const subscriptions = await this.deps.PushSubscription.find({
-      professionalId: new Types.ObjectId(recipientId),
+      professionalId: { $in: recipients.map((id) => new Types.ObjectId(id)) },
     }).lean<PushSubscriptionDoc[]>();
     if (subscriptions.length === 0) return;
-    const body = JSON.stringify(pushPayload(view));
-    await Promise.all(subscriptions.map((s) => this.sendOne(s, body, view.kind)));
+    const settings = await this.deps.settings.forRecipients([
+      ...new Set(subscriptions.map((s) => String(s.professionalId))),
+    ]);
+    const { at } = job;
+    const allowed = subscriptions.filter((s) => {
+      const own = settings.get(String(s.professionalId));
+      if (!own) return true;
+      const teamMuted = job.teamId != null && own.mutedTeamIds.has(job.teamId);
+      return pushAllowed(own.preferences, job.event, { teamMuted, at });
+    });
+    const body = JSON.stringify(job.payload);
+    await Promise.all(allowed.map((s) => this.sendOne(s, body, job.event)));
   }
 
   private async sendOne(s: PushSubscriptionDoc, body: string, kind: string): Promise<void> {
