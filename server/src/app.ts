@@ -202,7 +202,8 @@ export async function createApp({
   api.use(notificationRoutes(s.notifications));
   api.use(
     pushRoutes(s.push, {
-      allowHttp: config.env !== 'production',
+      production: config.env === 'production',
+      hosts: config.pushServiceHosts,
       now: clock,
     }),
   );

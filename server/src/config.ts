@@ -132,6 +132,26 @@ const envSchema = z.object({
   VAPID_PUBLIC_KEY: z.string().min(20).optional(),
   VAPID_PRIVATE_KEY: z.string().min(20).optional(),
   VAPID_SUBJECT: z.string().min(5).default('mailto:admin@escap.local'),
+  /**
+   * The push services the server may post to in production (the browsers' own: Chrome's,
+   * Firefox's, Edge's, Safari's), as host names or their parent domains: a subscription naming
+   * any other host is refused, so the server cannot be made to post to an internal address.
+   */
+  PUSH_SERVICE_HOSTS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[a-z\d.-]+$/, { error: 'host names only' })).min(1))
+    .default([
+      'fcm.googleapis.com',
+      'push.services.mozilla.com',
+      'notify.windows.com',
+      'push.apple.com',
+    ]),
   /** Largest file a member may add, in bytes (as sent: before any re-encoding). */
   DOCUMENT_MAX_BYTES: z.coerce
     .number()
@@ -212,6 +232,8 @@ export interface Config {
   smtp: { url: string; from: string } | undefined;
   /** undefined: an ephemeral pair is made at start (subscriptions do not survive a restart). */
   vapid: { publicKey: string; privateKey: string; subject: string } | undefined;
+  /** Hosts (and their subdomains) push subscriptions may name in production. */
+  pushServiceHosts: string[];
   documents: {
     maxBytes: number;
     teamQuotaBytes: number;
@@ -343,6 +365,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
             subject: e.VAPID_SUBJECT,
           }
         : undefined,
+    pushServiceHosts: e.PUSH_SERVICE_HOSTS,
     documents: {
       maxBytes: e.DOCUMENT_MAX_BYTES,
       teamQuotaBytes: e.DOCUMENT_TEAM_QUOTA_BYTES,

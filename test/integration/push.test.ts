@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushPayload } from '../../shared/src/push.js';
+import { MAX_SUBSCRIPTIONS } from '../../server/src/notifications/push/routes.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { browserKeys, startPushService } from '../helpers/pushService.js';
 import { createTeam, expectStatus, invite, signUpPros, type Pro } from '../teamFactories.js';
@@ -104,6 +105,17 @@ describe('Web Push', () => {
       204,
     );
     expect(await Subs.countDocuments({ endpoint: sub.endpoint })).toBe(0);
+  });
+
+  it('keeps a professional’s newest browsers only, up to the limit', async () => {
+    const [nurse] = await signUpPros(t, ['infirmier']);
+    const Subs = t.db.model('PushSubscription');
+    const endpoints: string[] = [];
+    for (let i = 0; i <= MAX_SUBSCRIPTIONS; i++) {
+      endpoints.push((await subscribe({ push }, nurse!, `/push/many/${i}`)).endpoint);
+    }
+    const kept = await Subs.find({ professionalId: nurse!.id }).lean<{ endpoint: string }[]>();
+    expect(kept.map((s) => s.endpoint).sort()).toEqual(endpoints.slice(1).sort());
   });
 
   it('refuses a malformed subscription with a stable code', async () => {

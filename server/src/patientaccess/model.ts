@@ -40,6 +40,8 @@ const codeSchema = new Schema(
   { versionKey: false },
 );
 codeSchema.index({ grantId: 1 });
+// MongoDB removes spent codes; expiry is also checked on every use (stand-ins lack TTL).
+codeSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
 /** A patient's open session: the token's hash, its grant, its short life. */
 const sessionSchema = new Schema(
@@ -52,6 +54,8 @@ const sessionSchema = new Schema(
   { versionKey: false },
 );
 sessionSchema.index({ grantId: 1 });
+// The same for patient sessions: checked on every read, removed by MongoDB after expiry.
+sessionSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
 export type GrantDoc = InferSchemaType<typeof grantSchema> & { _id: Types.ObjectId };
 export type PatientCodeDoc = InferSchemaType<typeof codeSchema> & { _id: Types.ObjectId };

@@ -10,21 +10,44 @@ import { actorOf } from '../../teams/routes.js';
 import type { PushSubscriptionDoc } from './model.js';
 import type { PushSettingsStore } from './preferences.js';
 
+/** Browsers one professional may have subscribed at once. */
+export const MAX_SUBSCRIPTIONS = 10;
+
 const key = z
   .string()
   .min(8)
   .max(200)
   .regex(/^[\w-]+=*$/, { error: 'Clé invalide.' });
 
-function subscriptionBody(allowHttp: boolean) {
-  // The server posts to this address: a push service is always https; plain http only in
-  // development and tests (a local push endpoint).
+/**
+ * Where the server may post pushes. In production: https to a known push service only (the
+ * setting `PUSH_SERVICE_HOSTS`), so a forged subscription cannot make the server call an
+ * internal address. Elsewhere any http(s) address: tests and development run a local one.
+ */
+export function pushEndpointAllowed(
+  endpoint: string,
+  opts: { production: boolean; hosts: readonly string[] },
+): boolean {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return false;
+  }
+  if (!opts.production) return url.protocol === 'https:' || url.protocol === 'http:';
+  if (url.protocol !== 'https:' || url.port !== '' || url.username || url.password) return false;
+  const host = url.hostname.toLowerCase();
+  return opts.hosts.some((h) => host === h || host.endsWith(`.${h}`));
+}
+
+function subscriptionBody(opts: { production: boolean; hosts: readonly string[] }) {
   const endpoint = z
-    .url({ protocol: allowHttp ? /^https?$/ : /^https$/, error: 'Adresse invalide.' })
-    .max(2000);
+    .string()
+    .max(2000)
+    .refine((e) => pushEndpointAllowed(e, opts), { error: 'Adresse invalide.' });
   return {
     subscribe: z.object({ endpoint, keys: z.object({ p256dh: key, auth: key }) }),
-    unsubscribe: z.object({ endpoint }),
+    unsubscribe: z.object({ endpoint: z.string().max(2000) }),
   };
 }
 
@@ -38,11 +61,11 @@ export function pushRoutes(
     settings: PushSettingsStore;
     publicKey: string;
   },
-  opts: { allowHttp: boolean; now: () => Date },
+  opts: { production: boolean; hosts: readonly string[]; now: () => Date },
 ): Router {
   const { PushSubscription, settings, publicKey } = push;
   const router = Router();
-  const bodies = subscriptionBody(opts.allowHttp);
+  const bodies = subscriptionBody(opts);
   router.use('/push', requireAuth);
 
   router.get('/push/key', (_req, res) => {
@@ -63,6 +86,15 @@ export function pushRoutes(
       },
       { upsert: true },
     );
+    // A professional's browsers, the newest first: beyond the limit the oldest are dropped
+    // (each push is one request per browser; a stale phone is the likely one).
+    const older = await PushSubscription.find({ professionalId: actorOf(req).id })
+      .sort({ createdAt: -1, _id: -1 })
+      .skip(MAX_SUBSCRIPTIONS)
+      .select({ _id: 1 })
+      .lean();
+    if (older.length > 0)
+      await PushSubscription.deleteMany({ _id: { $in: older.map((o) => o._id) } });
     res.status(204).end();
   });
 
