@@ -127,6 +127,13 @@ describe('every page, at 375×812 and 1280×800', () => {
         path: `/verification/${code}`,
         ready: (p) => p.getByText('Attestation authentique').waitFor(LIVE),
       },
+      {
+        // The patient's own page, without a patient session: the code form (its read-only
+        // view is checked at 375 px in patient-access.e2e.test.ts).
+        name: 'patient',
+        path: '/patient',
+        ready: (p) => p.getByLabel('Code d’accès').waitFor(LIVE),
+      },
     ];
 
     // A team just created: two members missing, the next step is to invite them.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchRoute, paths, queryParam, splitLocation } from './routes.js';
+import { matchRoute, paths, PUBLIC_PAGES, queryParam, splitLocation } from './routes.js';
 
 describe('matchRoute', () => {
   it('matches the fixed pages', () => {
@@ -31,6 +31,14 @@ describe('matchRoute', () => {
     expect(matchRoute('/participation')).toEqual({ name: 'ledger' });
     expect(matchRoute('/gestion/participation/')).toEqual({ name: 'report' });
     expect(matchRoute(paths.verify('AB12-CD34'))).toEqual({ name: 'verify', code: 'AB12-CD34' });
+  });
+
+  it('matches the patient’s own page, public like the other pages reached without an account', () => {
+    expect(matchRoute(paths.patient)).toEqual({ name: 'patient' });
+    expect(matchRoute('/patient/')).toEqual({ name: 'patient' });
+    expect(matchRoute('/patient/x')).toEqual({ name: 'unknown' });
+    expect(PUBLIC_PAGES.has('patient')).toBe(true);
+    expect(PUBLIC_PAGES.has('team')).toBe(false);
   });
 
   it('does not match anything else', () => {

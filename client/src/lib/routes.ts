@@ -22,9 +22,13 @@ export type Match =
   | { name: 'resetPassword'; token: string }
   | { name: 'verifyEmail'; token: string }
   | { name: 'pscFinish' }
+  | { name: 'patient' }
   | { name: 'unknown' };
 
-/** Pages shown to anyone: signed out, or signed in (invitation links, statement checks). */
+/**
+ * Pages shown to anyone: signed out, or signed in (invitation links, statement checks, the
+ * patient's own view, which has its own session).
+ */
 export const PUBLIC_PAGES: ReadonlySet<Match['name']> = new Set([
   'signin',
   'signup',
@@ -34,6 +38,7 @@ export const PUBLIC_PAGES: ReadonlySet<Match['name']> = new Set([
   'resetPassword',
   'verifyEmail',
   'pscFinish',
+  'patient',
 ]);
 
 /** Pages under /escap/:id/, by their last segment. */
@@ -84,6 +89,8 @@ export function matchRoute(path: string): Match {
       return { name: 'forgotPassword' };
     case '/connexion/pro-sante-connect':
       return { name: 'pscFinish' };
+    case '/patient':
+      return { name: 'patient' };
   }
   let m = TEAM_PAGE.exec(trimmed);
   const page = m?.[2] as keyof typeof TEAM_PAGES | undefined;
@@ -136,6 +143,8 @@ export const paths = {
   signUp: (invitation?: string) =>
     invitation ? `/inscription?invitation=${encodeURIComponent(invitation)}` : '/inscription',
   forgotPassword: '/mot-de-passe/oublie',
+  /** The patient's own view, opened with the code a member sent (docs/patient-access.md). */
+  patient: '/patient',
   /** A browser navigation to the server, which redirects to Pro Santé Connect. */
   pscStart: (invitation?: string) =>
     invitation
