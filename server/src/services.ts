@@ -312,6 +312,7 @@ export async function buildServices({
 
   // The journal names what its rows are about; each feature names its own.
   teams.countTasksWith((ids) => tasks.countsByTeam(ids));
+  teams.nameGrantsWith((teamId, ids) => patientAccess.grantLabels(teamId, ids));
   auditNames.register('invitation', (teamId, ids) => teams.invitationNames(teamId, ids));
   auditNames.register('task', (teamId, ids) => tasks.auditNames(teamId, ids));
   auditNames.register('document', (teamId, ids) => documents.auditNames(teamId, ids));

@@ -56,3 +56,8 @@ export interface PatientView {
     | null;
   journal: { at: string; who: string; action: string }[];
 }
+
+/** The journal's "who" for a row the patient's access wrote, in every journal alike. */
+export const PATIENT_ACCESS_ACTOR = 'Accès du patient';
+export const patientAccessActor = (name: string | undefined): string =>
+  name ? `${PATIENT_ACCESS_ACTOR} (${name})` : PATIENT_ACCESS_ACTOR;

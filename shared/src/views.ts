@@ -127,6 +127,12 @@ export interface AuditEntryView {
   id: string;
   at: string;
   actor: ProfessionalRef;
+  /**
+   * Set when the patient, or the carer they designated, acted through their own access
+   * (docs/patient-access.md): who, in words ("Accès du patient (Claire Martin)"). `actor` is
+   * then no professional and is not shown.
+   */
+  byPatient?: string;
   code: AuditAction;
   kind: AuditKind;
   /** The action in French. */

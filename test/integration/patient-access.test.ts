@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PatientGrantView, PatientView } from '../../shared/src/patient-access.js';
+import type { AuditPageView } from '../../shared/src/views.js';
 import { calendarDay } from '../../shared/src/tasks.js';
 import {
   CODE_TTL_MS,
@@ -133,6 +134,17 @@ describe('the patient’s own view', () => {
     expect(reads).toHaveLength(1);
     expect(String(reads[0]!.grantId)).toBe(g.id);
     expect(reads[0]!.detail).toBeUndefined();
+
+    // The team's journal names the patient's access, not a deleted professional.
+    const journal = expectStatus(
+      await creator.agent.get<AuditPageView>(`/api/teams/${team.id}/audit`),
+      200,
+    );
+    const byPatient = journal.entries.filter((e) => e.code === 'patient_view.read');
+    expect(byPatient.map((e) => e.byPatient)).toEqual(['Accès du patient (Mme Durand)']);
+    const csv = await creator.agent.get<string>(`/api/teams/${team.id}/audit/export`);
+    expect(String(csv.body)).toContain('Accès du patient (Mme Durand)');
+    expect(String(csv.body)).not.toContain('compte supprimé');
   });
 
   it('a wrong code five times burns the code, even the right one after', async () => {

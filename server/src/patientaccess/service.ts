@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Types, type Model } from 'mongoose';
 import { AUDIT_LABELS, type AuditAction } from '../../../shared/src/audit.js';
-import type {
-  CreateGrant,
-  PatientGrantView,
-  PatientView,
+import {
+  patientAccessActor,
+  type CreateGrant,
+  type PatientGrantView,
+  type PatientView,
 } from '../../../shared/src/patient-access.js';
 import { PROFESSION_LABELS } from '../../../shared/src/professions.js';
 import {
@@ -318,13 +319,21 @@ export class PatientAccessService {
         at: r.at.toISOString(),
         who:
           r.grantId != null
-            ? `Accès du patient (${grantName.get(String(r.grantId)) ?? ''})`
+            ? patientAccessActor(grantName.get(String(r.grantId)))
             : fullName(r.actorId),
         action: AUDIT_LABELS[r.action as AuditAction] ?? r.action,
       })),
     };
     await this.deps.audit.record(this.patientAudit(grant, 'patient_view.read'));
     return view;
+  }
+
+  /** Who each grant is, for the team's journal: "Accès du patient (Claire Martin)". */
+  async grantLabels(teamId: Types.ObjectId, ids: Types.ObjectId[]): Promise<Map<string, string>> {
+    const grants = await this.deps.models.Grant.find({ _id: { $in: ids }, teamId }).lean<
+      GrantDoc[]
+    >();
+    return new Map(grants.map((g) => [String(g._id), patientAccessActor(g.name)]));
   }
 
   /** A row whose actor is the grant (the patient or their carer), not a professional. */

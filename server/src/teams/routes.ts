@@ -144,8 +144,8 @@ export function auditCsv(entries: AuditEntryView[]): string {
     ['Date et heure (Paris)', 'Professionnel', 'Profession', 'Action', 'Objet'],
     ...entries.map((e) => [
       parisDateTime(new Date(e.at)),
-      `${e.actor.firstName} ${e.actor.lastName}`.trim(),
-      PROFESSION_LABELS[e.actor.profession],
+      e.byPatient ?? `${e.actor.firstName} ${e.actor.lastName}`.trim(),
+      e.byPatient ? '' : PROFESSION_LABELS[e.actor.profession],
       e.action,
       e.detail ?? '',
     ]),

@@ -18,6 +18,7 @@ import {
   type AuditAction,
   type AuditQuery,
 } from '../../../shared/src/audit.js';
+import { PATIENT_ACCESS_ACTOR } from '../../../shared/src/patient-access.js';
 import { professionalLabel } from '../../../shared/src/glossary.js';
 import type { AuditNames } from '../audit/names.js';
 import type { AuditLog } from '../audit/service.js';
@@ -58,14 +59,26 @@ export type TaskCounter = (
   teamIds: Types.ObjectId[],
 ) => Promise<Map<string, { open: number; overdue: number }>>;
 
+/** Who a patient's grant is, in words, by grant id within one team (the journal's rows). */
+export type GrantNamer = (
+  teamId: Types.ObjectId,
+  grantIds: Types.ObjectId[],
+) => Promise<Map<string, string>>;
+
 export class TeamService {
   #taskCounter: TaskCounter | undefined;
+  #grantNamer: GrantNamer | undefined;
 
   constructor(private readonly deps: TeamServiceDeps) {}
 
   /** Set once at wiring (services.ts): tasks depend on teams, not the other way round. */
   countTasksWith(counter: TaskCounter): void {
     this.#taskCounter = counter;
+  }
+
+  /** Set once at wiring: the patient's access names its own grants in the journal. */
+  nameGrantsWith(namer: GrantNamer): void {
+    this.#grantNamer = namer;
   }
 
   settings(): SettingsView {
@@ -300,15 +313,19 @@ export class TeamService {
     ctx: MemberContext,
     rows: Awaited<ReturnType<AuditLog['list']>>,
   ): Promise<AuditEntryView[]> {
-    const [ref, name] = await Promise.all([
+    const grantIds = rows.flatMap((e) => (e.grantId ? [e.grantId] : []));
+    const [ref, name, grantName] = await Promise.all([
       loadRefs(
         this.deps.Professional,
-        rows.map((e) => e.actorId),
+        rows.filter((e) => !e.grantId).map((e) => e.actorId),
       ),
       this.deps.auditNames.describe(
         ctx.team._id,
         rows.map((e) => e.detail),
       ),
+      grantIds.length > 0 && this.#grantNamer
+        ? this.#grantNamer(ctx.team._id, grantIds)
+        : new Map<string, string>(),
     ]);
     return rows.map((e) => {
       const code = e.action as AuditAction;
@@ -317,6 +334,10 @@ export class TeamService {
         id: String(e._id),
         at: e.at.toISOString(),
         actor: ref(e.actorId),
+        // The patient or their carer acted: not a professional (their `actor` is a placeholder).
+        ...(e.grantId
+          ? { byPatient: grantName.get(String(e.grantId)) ?? PATIENT_ACCESS_ACTOR }
+          : {}),
         code,
         kind: auditKind(code),
         action: AUDIT_LABELS[code] ?? e.action,
