@@ -63,7 +63,12 @@ import { TeamLive } from './teams/live.js';
 import { registerTeamModels, type TeamModels } from './teams/model.js';
 import { TeamService } from './teams/service.js';
 import { AuditNames } from './audit/names.js';
-import { NOTE_DOC_LABELS, type NoteDocName } from '../../shared/src/notes.js';
+import {
+  NOTE_DOC_LABELS,
+  noteAddressOf,
+  noteRoom,
+  type NoteDocName,
+} from '../../shared/src/notes.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -245,6 +250,11 @@ export async function buildServices({
     contributions,
     hooks,
     now,
+  });
+  // Through the adapter: the members on every instance read the note's history again.
+  notes.onHistoryChanged((docId, part) => {
+    const address = noteAddressOf(docId);
+    if (address) io.to(noteRoom(address)).emit('note:history', { ...address, part });
   });
   const documents = new DocumentService({
     models: documentModels,

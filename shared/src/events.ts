@@ -62,6 +62,11 @@ export interface ServerToClientEvents {
   ) => void;
   /** Presence and cursors (y-protocols awareness, base64), user names set by the server. */
   'note:awareness': (payload: NoteAddress & { update: string }) => void;
+  /**
+   * A note's "Dernières modifications" (`activity`: edits were written down) or its
+   * "Versions" (`versions`: one was saved) changed: the page reads them again. Ids only.
+   */
+  'note:history': (payload: NoteAddress & { part: 'activity' | 'versions' }) => void;
   /** The note became read-only (closure, consent withdrawn) or the receiver lost access. */
   'note:closed': (
     payload: NoteAddress & { reason: 'read_only' | 'team_closed' | 'not_found' },

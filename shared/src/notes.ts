@@ -60,6 +60,13 @@ export const createVersionSchema = z.strictObject({
 });
 
 export const noteRoom = (a: NoteAddress) => `note:${a.teamId}:${a.doc}`;
+
+/** The address of a stored document id (`noteDocId`'s inverse); undefined when not one. */
+export function noteAddressOf(docId: string): NoteAddress | undefined {
+  const [teamId, doc, ...rest] = docId.split(':');
+  const name = NOTE_DOCS.find((d) => d === doc);
+  return teamId && name && rest.length === 0 ? { teamId, doc: name } : undefined;
+}
 export const noteDocId = (a: NoteAddress) => `${a.teamId}:${a.doc}`;
 
 /**

@@ -189,13 +189,21 @@ describe('shared care notes in the browser', () => {
     await presence.getByRole('listitem').filter({ hasText: 'Camille Durand' }).waitFor(LIVE);
     expect(await presence.getByRole('listitem').count()).toBe(2);
 
-    // "Who wrote what" reaches the doctor's history panel without a reload.
-    await doctorPage
+    // "Who wrote what" reaches the doctor's history panel without a reload, and while the
+    // nurse is still typing (it used to wait for a pause that never came).
+    const nurseRow = doctorPage
       .getByRole('region', { name: 'Dernières modifications' })
       .getByRole('listitem')
       .filter({ hasText: 'Camille Durand' })
-      .filter({ hasText: 'Pansement J+2' })
-      .waitFor(LIVE);
+      .filter({ hasText: 'Pansement J+2' });
+    await expect
+      .poll(async () => {
+        await nursePage.keyboard.type('.');
+        return nurseRow.count();
+      }, LIVE)
+      .toBeGreaterThan(0);
+    // All of it stored before the version below is taken.
+    await noteStatus(nursePage).filter({ hasText: 'Connecté · enregistré' }).waitFor(LIVE);
 
     // A named version, then more writing, then the version opened and compared.
     await doctorPage.getByLabel('Nom de la version').fill('Version RCP du 12/03');

@@ -23,8 +23,8 @@ const clients: WireNote[] = [];
 afterEach(() => {
   for (const c of clients.splice(0)) c.close();
 });
-async function wire(pro: Pro, teamId: string): Promise<WireNote> {
-  const note = await WireNote.open(pro, teamId);
+async function wire(pro: Pro, teamId: string, join = true): Promise<WireNote> {
+  const note = await WireNote.open(pro, teamId, join);
   clients.push(note);
   return note;
 }
@@ -217,5 +217,35 @@ describe('notes: named versions', () => {
       409,
       'read_only',
     );
+  });
+});
+
+describe('notes: live history', () => {
+  it('members who opened the note hear when its activity and its versions change; nobody else does', async () => {
+    const { team, creator, nurse, pharmacist } = await activeTeam(t);
+    const doctor = await wire(creator, team.id);
+    const writer = await wire(nurse, team.id);
+    // A member connected but not on the note, and a member of another team on theirs.
+    const elsewhere = await wire(pharmacist, team.id, false);
+    const other = await activeTeam(t);
+    const outsider = await wire(other.creator, other.team.id);
+
+    expect(await writer.send(writer.append('Pansement fait'))).toMatchObject({ ok: true });
+    await t.app.services.notes.flushActivity();
+    const heard = await doctor.live.waitFor('note:history', (h) => h.part === 'activity');
+    expect(heard).toEqual({ teamId: team.id, doc: 'plan', part: 'activity' });
+    // The writer's own page hears it too: its panel shows its own lines.
+    await writer.live.waitFor('note:history', (h) => h.part === 'activity');
+
+    expectStatus(
+      await creator.agent.post(`/api/teams/${team.id}/notes/plan/versions`, { name: 'RCP' }),
+      201,
+    );
+    await writer.live.waitFor('note:history', (h) => h.part === 'versions');
+
+    // Everything sent to the note's room has reached each socket by the end of a round trip.
+    await Promise.all([elsewhere.live.roundTrip(), outsider.live.roundTrip()]);
+    expect(elsewhere.live.received.filter((r) => r.event === 'note:history')).toEqual([]);
+    expect(outsider.live.received.filter((r) => r.event === 'note:history')).toEqual([]);
   });
 });

@@ -92,6 +92,8 @@ export class NoteService {
   private activityWrites: Promise<void> = Promise.resolve();
   /** Per document and author, the activity row written last (see `writeActivity`). */
   private readonly openRows = new Map<string, OpenActivityRow>();
+  private readonly historyListeners: ((docId: string, part: 'activity' | 'versions') => void)[] =
+    [];
   constructor(private readonly deps: NoteServiceDeps) {
     this.now = deps.now;
   }
@@ -266,6 +268,18 @@ export class NoteService {
     return Promise.resolve();
   }
 
+  /**
+   * Set at wiring: told when a document's activity rows or versions were stored, so the pages
+   * showing them read them again (`note:history`; docs/notes.md, "History").
+   */
+  onHistoryChanged(listener: (docId: string, part: 'activity' | 'versions') => void): void {
+    this.historyListeners.push(listener);
+  }
+
+  private historyChanged(docId: string, part: 'activity' | 'versions'): void {
+    for (const listener of this.historyListeners) listener(docId, part);
+  }
+
   /** Writes the gathered activity; flushes run one after another. */
   flushActivity(): Promise<void> {
     clearTimeout(this.activityTimer);
@@ -319,6 +333,7 @@ export class NoteService {
       }
     }
     await NoteActivity.bulkWrite(ops, { ordered: true });
+    for (const docId of new Set(batch.map((e) => e.docId))) this.historyChanged(docId, 'activity');
     for (const [key, row] of rows) this.openRows.set(key, row);
     await this.deps.contributions.recordMany(opened);
     // Rows that can no longer be extended need not be remembered.
@@ -391,6 +406,7 @@ export class NoteService {
       state: Buffer.from(Y.encodeStateAsUpdate(live.doc)),
     });
     await this.deps.teams.audit(ctx, 'note.version.create', `version:${String(doc._id)}`);
+    this.historyChanged(live.id, 'versions');
     return { id: String(doc._id), name, createdBy: refOf(ctx.actor), at: at.toISOString() };
   }
 

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { encodeRelay, noteRoom, NOTE_DOCS, type NoteAddress } from '../../../shared/src/notes.js';
+import { encodeRelay, noteAddressOf, noteRoom } from '../../../shared/src/notes.js';
 import { safeError, type Logger } from '../logger.js';
 import type { AppServer } from '../realtime/io.js';
 import type { RedisLink } from '../realtime/redis.js';
@@ -151,8 +151,4 @@ export class NoteSync {
 const hasContent = (update: Uint8Array) =>
   !(update.byteLength === 2 && update[0] === 0 && update[1] === 0);
 
-function addressOf(docId: string): NoteAddress | undefined {
-  const [teamId, doc] = docId.split(':');
-  const name = NOTE_DOCS.find((d) => d === doc);
-  return teamId && name ? { teamId, doc: name } : undefined;
-}
+const addressOf = noteAddressOf;

@@ -21,10 +21,11 @@ export interface OpenedVersion {
 }
 
 /**
- * Each read of the activity is written to the audit log by the server: live edits refresh
- * it at most once per this delay, after the last edit.
+ * Each read of the activity is written to the audit log by the server: while people type, the
+ * server says every couple of seconds that it wrote their edits down (`note:history`), and the
+ * page reads again at most once per this delay (the first at once, the last one never lost).
  */
-const REFRESH_DEBOUNCE_MS = 4_000;
+export const REFRESH_INTERVAL_MS = 4_000;
 
 /** "Dernières modifications" and "Versions" of a note. */
 export class NoteHistory {
@@ -45,6 +46,9 @@ export class NoteHistory {
   openError = $state<string | null>(null);
 
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** The parts said changed since the last read (not state: nothing shows them). */
+  #stale: { activity: boolean; versions: boolean } = { activity: false, versions: false };
+  #lastRead = 0;
   #destroyed = false;
 
   constructor(readonly address: NoteAddress) {}
@@ -76,15 +80,21 @@ export class NoteHistory {
   });
 
   /**
-   * After an edit (ours or another's): refresh once the writing pauses. Versions too, as
-   * nothing tells when another member creates one.
+   * The server stored new activity rows or a version of this note (`note:history`): read
+   * that part again, at once when the last read is old enough, else once the interval is up.
    */
-  refreshSoon(): void {
-    clearTimeout(this.#timer);
+  changed(part: 'activity' | 'versions'): void {
+    this.#stale[part] = true;
+    if (this.#timer) return;
+    const wait = Math.max(0, this.#lastRead + REFRESH_INTERVAL_MS - Date.now());
     this.#timer = setTimeout(() => {
-      void this.refreshActivity();
-      void this.refreshVersions();
-    }, REFRESH_DEBOUNCE_MS);
+      this.#timer = undefined;
+      this.#lastRead = Date.now();
+      const stale = this.#stale;
+      this.#stale = { activity: false, versions: false };
+      if (stale.activity) void this.refreshActivity();
+      if (stale.versions) void this.refreshVersions();
+    }, wait);
   }
 
   /** Saves the note as it is on the server under this name; true when done. */
