@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
+import { serviceWorker } from './vite-sw.js';
 
 const clientDir = fileURLToPath(new URL('.', import.meta.url));
 // The API server in development (`npm run dev`); the built client is served by it in production.
@@ -8,7 +9,7 @@ const apiTarget = 'http://localhost:3000';
 
 export default defineConfig({
   root: clientDir,
-  plugins: [svelte()],
+  plugins: [svelte(), serviceWorker(fileURLToPath(new URL('./sw/sw.ts', import.meta.url)))],
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,

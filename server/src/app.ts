@@ -90,6 +90,9 @@ export async function createApp({
         directives: {
           // Plain-HTTP localhost must not be upgraded; production sits behind HTTPS.
           upgradeInsecureRequests: config.secureCookies ? [] : null,
+          // The service worker (/sw.js) and the web app manifest, from this origin only.
+          workerSrc: ["'self'"],
+          manifestSrc: ["'self'"],
         },
       },
       strictTransportSecurity: config.secureCookies,
@@ -215,7 +218,18 @@ export async function createApp({
 
   if (config.clientDist && existsSync(config.clientDist)) {
     const dist = config.clientDist;
-    app.use(express.static(dist, { index: false, maxAge: '1h' }));
+    // The service worker, the page and the manifest are checked at every load (a new build
+    // is picked up at once); the hashed assets may be kept an hour.
+    const revalidate = new Set(['sw.js', 'index.html', 'manifest.webmanifest']);
+    app.use(
+      express.static(dist, {
+        index: false,
+        maxAge: '1h',
+        setHeaders: (res, file) => {
+          if (revalidate.has(path.relative(dist, file))) res.setHeader('Cache-Control', 'no-cache');
+        },
+      }),
+    );
     // Single-page app: every other GET gets index.html, the client router takes over.
     app.get(/^(?!\/api\/|\/socket\.io\/).*/, (_req, res) => {
       res.set('Cache-Control', 'no-cache');

@@ -111,3 +111,45 @@ export const DEFAULT_PUSH_PREFERENCES: PushPreferences = {
 };
 
 export const pushMuteSchema = z.strictObject({ muted: z.boolean() });
+
+/**
+ * The message the service worker posts to an open window of the app when a notification is
+ * clicked: `{ type: NAVIGATE_MESSAGE, path }`, the app changes page without reloading.
+ */
+export const NAVIGATE_MESSAGE = 'escap:navigate';
+
+/** What a notification shows when a push carries no usable payload. */
+const FALLBACK: PushPayload = {
+  title: 'ESCAP',
+  body: 'Nouvelle notification dans ESCAP.',
+  url: '/',
+  tag: 'escap',
+};
+
+/**
+ * The page a notification may open: a same-origin path ("/escap/…"), or null for anything
+ * else (another origin, "//host", "\\host", a scheme, control characters), which is ignored.
+ */
+export function pushTarget(url: unknown): string | null {
+  if (typeof url !== 'string' || url.length > 2_000) return null;
+  // One leading slash, then no second slash or backslash (both would name another host).
+  if (!/^\/(?![/\\])/.test(url)) return null;
+  // No backslash anywhere (parsers read it as a slash) and no control or space characters.
+  // eslint-disable-next-line no-control-regex
+  if (/[\\\u0000-\u0020\u007f]/.test(url)) return null;
+  return url;
+}
+
+/** Reads a push message's JSON as the service worker receives it; never throws. */
+export function readPushPayload(json: unknown): PushPayload {
+  if (typeof json !== 'object' || json === null) return FALLBACK;
+  const p = json as Record<string, unknown>;
+  const text = (value: unknown, fallback: string) =>
+    typeof value === 'string' && value.trim() !== '' ? value.slice(0, 200) : fallback;
+  return {
+    title: text(p.title, FALLBACK.title),
+    body: text(p.body, FALLBACK.body),
+    url: pushTarget(p.url) ?? FALLBACK.url,
+    tag: text(p.tag, FALLBACK.tag),
+  };
+}
