@@ -381,6 +381,7 @@ export async function buildServices({
       Task,
       Message: chatModels.Message,
       Document: documentModels.Document,
+      Membership: teamModels.Membership,
       now,
     }),
   };

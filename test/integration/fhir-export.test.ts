@@ -11,7 +11,9 @@ import {
   activeTeam,
   expectError,
   expectStatus,
+  inviteAndAccept,
   signUpPro,
+  signUpPros,
   VALID_INS,
   type Pro,
 } from '../teamFactories.js';
@@ -119,6 +121,26 @@ function referencesIn(value: unknown): string[] {
 }
 
 describe('the FHIR export of a team', () => {
+  it('keeps a member who left in the care team, with the end of their stay', async () => {
+    const { team, creator } = await activeTeam(t);
+    const [kine] = await signUpPros(t, ['masseur_kinesitherapeute']);
+    await inviteAndAccept(creator, team.id, kine!);
+    expectStatus(await kine!.agent.post(`/api/teams/${team.id}/leave`), 204);
+    const { bundle } = await exportOf(creator, team.id);
+    expect(validator.validate(bundle, true)).toEqual([]);
+    const careTeam = bundle.entry.find((e) => e.resource.resourceType === 'CareTeam')!
+      .resource as unknown as {
+      participant: { member: { display?: string }; period: { start: string; end?: string } }[];
+    };
+    expect(careTeam.participant).toHaveLength(4);
+    const left = careTeam.participant.filter((p) => p.period.end);
+    expect(left).toHaveLength(1);
+    expect(left[0]!.member.display).toContain(kine!.input.lastName);
+    expect(Date.parse(left[0]!.period.end!)).toBeGreaterThanOrEqual(
+      Date.parse(left[0]!.period.start),
+    );
+  });
+
   it('is a valid R4 collection whose references all resolve inside it, audited once', async () => {
     const { team, creator } = await realisticTeam();
     const Audit = t.db.model<AuditEntryDoc>('AuditEntry');

@@ -8,6 +8,12 @@ const doctor = {
   lastName: 'Martin',
   profession: 'medecin' as const,
 };
+const nurse = {
+  id: 'c'.repeat(24),
+  firstName: 'Paul',
+  lastName: 'Leroy',
+  profession: 'infirmier' as const,
+};
 const team = {
   id: 'b'.repeat(24),
   status: 'closed',
@@ -59,6 +65,13 @@ describe('FHIR mapping', () => {
     const bundle = buildBundle(
       {
         team,
+        formerMembers: [
+          {
+            professional: nurse,
+            joinedAt: '2026-01-03T10:00:00.000Z',
+            leftAt: '2026-03-01T10:00:00.000Z',
+          },
+        ],
         plan: null,
         tasks: [],
         messages: [],
@@ -71,11 +84,19 @@ describe('FHIR mapping', () => {
     const of = (type: string) =>
       bundle.entry.find((e) => e.resource.resourceType === type)!.resource;
     expect(of('CareTeam')).toMatchObject({ status: 'inactive', period: { end: team.closure!.at } });
+    // A member who left stays a participant, with the period of their stay.
+    expect(of('CareTeam').participant).toEqual([
+      expect.objectContaining({ period: { start: '2026-01-02T10:00:00.000Z' } }),
+      expect.objectContaining({
+        role: [{ text: 'Infirmier·ère' }],
+        period: { start: '2026-01-03T10:00:00.000Z', end: '2026-03-01T10:00:00.000Z' },
+      }),
+    ]);
     expect(of('Consent')).toMatchObject({
       status: 'inactive',
       provision: { period: { start: '2026-01-02', end: '2026-05-01T10:00:00.000Z' } },
     });
     // One Practitioner per professional, however often named.
-    expect(bundle.entry.filter((e) => e.resource.resourceType === 'Practitioner')).toHaveLength(1);
+    expect(bundle.entry.filter((e) => e.resource.resourceType === 'Practitioner')).toHaveLength(2);
   });
 });

@@ -57,8 +57,17 @@ export interface ExportDocument {
   createdAt: string;
 }
 
+/** A professional who was a member and left (or was removed): their period ended. */
+export interface ExportFormerMember {
+  professional: ProfessionalRef;
+  joinedAt: string;
+  leftAt: string;
+}
+
 export interface ExportInput {
   team: TeamView;
+  /** Oldest first; a professional who came back has one period per stay. */
+  formerMembers: ExportFormerMember[];
   plan: ExportPlan | null;
   tasks: ExportTask[];
   messages: ExportMessage[];
@@ -186,19 +195,28 @@ export function buildBundle(input: ExportInput, uuid: () => string): Bundle {
       start: team.createdAt,
       ...(team.closure ? { end: team.closure.at } : {}),
     },
-    participant: team.members.map((m) => ({
-      role: [
-        {
-          text: [
-            PROFESSION_LABELS[m.professional.profession],
-            ...(m.isMedecinTraitant ? ['médecin traitant'] : []),
-            ...(m.isCreator ? ['créateur de l’ESCAP'] : []),
-          ].join(', '),
-        },
-      ],
-      member: pro(m.professional),
-      period: { start: m.joinedAt },
-    })),
+    participant: [
+      ...team.members.map((m) => ({
+        role: [
+          {
+            text: [
+              PROFESSION_LABELS[m.professional.profession],
+              ...(m.isMedecinTraitant ? ['médecin traitant'] : []),
+              ...(m.isCreator ? ['créateur de l’ESCAP'] : []),
+            ].join(', '),
+          },
+        ],
+        member: pro(m.professional),
+        period: { start: m.joinedAt },
+      })),
+      // Who was in the team and left: the same participant with its period closed, so the
+      // export says who could read the file when (docs/fhir.md).
+      ...input.formerMembers.map((m) => ({
+        role: [{ text: PROFESSION_LABELS[m.professional.profession] }],
+        member: pro(m.professional),
+        period: { start: m.joinedAt, end: m.leftAt },
+      })),
+    ],
   });
 
   const consent = team.consent;

@@ -6,6 +6,7 @@ import type { MessageDoc } from '../chat/model.js';
 import type { DocumentDoc } from '../documents/model.js';
 import type { TaskDoc } from '../tasks/model.js';
 import type { MemberContext } from '../teams/access.js';
+import type { MembershipDoc } from '../teams/model.js';
 import { authorize } from '../teams/policy.js';
 import type { TeamService } from '../teams/service.js';
 import { loadRefs } from '../teams/views.js';
@@ -18,6 +19,7 @@ export interface FhirDeps {
   Task: Model<TaskDoc>;
   Message: Model<MessageDoc>;
   Document: Model<DocumentDoc>;
+  Membership: Model<MembershipDoc>;
   now: () => Date;
 }
 
@@ -32,7 +34,7 @@ export class FhirExportService {
   async export(ctx: MemberContext, documentsUrl: string): Promise<Bundle> {
     authorize(ctx, 'fhir.export');
     const teamId = ctx.team._id;
-    const [team, plan, tasks, messages, documents] = await Promise.all([
+    const [team, plan, tasks, messages, documents, former] = await Promise.all([
       this.deps.teams.view(ctx),
       this.deps.CarePlanVersion.findOne({ teamId })
         .sort({ version: -1 })
@@ -42,8 +44,12 @@ export class FhirExportService {
       this.deps.Document.find({ teamId, removedAt: null })
         .sort({ createdAt: 1 })
         .lean<DocumentDoc[]>(),
+      this.deps.Membership.find({ teamId, leftAt: { $ne: null } })
+        .sort({ joinedAt: 1 })
+        .lean<MembershipDoc[]>(),
     ]);
     const ref = await loadRefs(this.deps.Professional, [
+      ...former.map((m) => m.professionalId),
       ...(plan ? [plan.createdBy, ...plan.actions.map((a) => a.responsibleId)] : []),
       ...tasks.flatMap((t) => [t.assigneeId, t.createdBy]),
       ...messages.map((m) => m.authorId),
@@ -53,6 +59,11 @@ export class FhirExportService {
     return buildBundle(
       {
         team,
+        formerMembers: former.map((m) => ({
+          professional: ref(m.professionalId),
+          joinedAt: m.joinedAt.toISOString(),
+          leftAt: (m.leftAt as Date).toISOString(),
+        })),
         plan: plan
           ? {
               version: plan.version,
