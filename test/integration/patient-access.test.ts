@@ -243,4 +243,34 @@ describe('the patient’s own view', () => {
     clock.advance(1);
     expectError(await p.get('/api/patient/view'), 401, 'patient_session_ended');
   });
+
+  it('on a closed team no access is opened nor code sent, but a member can still revoke one', async () => {
+    const own = await activeTeam(t);
+    const g = await grant(own.creator, own.team.id);
+    expectStatus(
+      await own.creator.agent.post(`/api/teams/${own.team.id}/close`, { reason: 'deces' }),
+      200,
+    );
+    const Grants = t.db.model('PatientGrant');
+    const before = await Grants.countDocuments({ teamId: new Types.ObjectId(own.team.id) });
+    expect(before).toBe(1);
+    const refused = await own.nurse.agent.post(accessOf(own.team.id), {
+      who: 'patient',
+      name: 'Marie Dupont',
+      channel: 'email',
+      address: 'marie.dupont@example.org',
+      consent: true,
+    });
+    expectError(refused, 409, 'team_closed');
+    expect(await Grants.countDocuments({ teamId: new Types.ObjectId(own.team.id) })).toBe(before);
+    expectError(
+      await own.nurse.agent.post(`${accessOf(own.team.id)}/${g.id}/code`),
+      409,
+      'team_closed',
+    );
+    const revoked = await own.nurse.agent.post<{ grant: PatientGrantView }>(
+      `${accessOf(own.team.id)}/${g.id}/revoke`,
+    );
+    expect(expectStatus(revoked, 200).grant.revokedAt).not.toBeNull();
+  });
 });

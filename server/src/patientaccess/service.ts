@@ -58,7 +58,7 @@ export interface PatientContext {
 
 /**
  * The patient's own view (docs/patient-access.md). The grant's changes are team commands (the
- * team locked, the member's context read again, `file.write` asked of the policy, audit rows in
+ * team locked, the member's context read again, `patient_access.grant` or `.revoke` asked of the policy, audit rows in
  * the transaction); the code is mailed after the commit and exists in clear nowhere else. The
  * patient's side has no member context: it goes through its own session, checked against its
  * grant on every request, and reads an allow-list of three sources.
@@ -77,7 +77,7 @@ export class PatientAccessService {
   async create(ctx: MemberContext, input: CreateGrant): Promise<PatientGrantView> {
     const doc = await this.deps.commands.run('patient_access.grant', async (scope) => {
       const fresh = await this.deps.teams.lockForCommand(scope, ctx);
-      authorize(fresh, 'file.write');
+      authorize(fresh, 'patient_access.grant');
       const [created] = await this.deps.models.Grant.create(
         [
           {
@@ -117,7 +117,7 @@ export class PatientAccessService {
       'patient_access.code_send',
       async (scope) => {
         const fresh = await this.deps.teams.lockForCommand(scope, ctx);
-        authorize(fresh, 'file.write');
+        authorize(fresh, 'patient_access.grant');
         const grant = await this.grantOf(fresh, grantId, scope.session);
         if (grant.revokedAt) throw new AppError('grant_revoked');
         const expiresAt = new Date(scope.now.getTime() + CODE_TTL_MS);
@@ -154,7 +154,7 @@ export class PatientAccessService {
   async revoke(ctx: MemberContext, grantId: string): Promise<PatientGrantView> {
     const doc = await this.deps.commands.run('patient_access.revoke', async (scope) => {
       const fresh = await this.deps.teams.lockForCommand(scope, ctx);
-      authorize(fresh, 'file.write');
+      authorize(fresh, 'patient_access.revoke');
       const grant = await this.grantOf(fresh, grantId, scope.session);
       if (grant.revokedAt) return grant;
       const revoked = await this.deps.models.Grant.findOneAndUpdate(

@@ -35,7 +35,7 @@ describe('team policy', () => {
   it('refuses every write to a closed team with team_closed, and to a withdrawn consent with read_only', () => {
     const closed = { ...manager, closed: true };
     const withdrawn = { ...manager, consentInForce: false };
-    const reads = ['team.read', 'audit.read', 'push.mute', 'fhir.export'];
+    const reads = ['team.read', 'audit.read', 'push.mute', 'patient_access.revoke', 'fhir.export'];
     for (const action of TEAM_ACTIONS.filter((a) => !reads.includes(a))) {
       expect(denial(closed, action)).toBe('team_closed');
       if (action === 'team.close' || action === 'consent.record') continue;

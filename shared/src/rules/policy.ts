@@ -43,6 +43,13 @@ const RULES = {
   'team.close': 'close',
   'consent.record': 'new-consent',
   'fhir.export': 'export',
+  /** Opening the patient's own access, sending its code: a write, like the file. */
+  'patient_access.grant': 'write',
+  /**
+   * Ending it: any current member, also on a read-only team (a closed team's carer access
+   * must still be revocable: it only takes access away).
+   */
+  'patient_access.revoke': 'read',
 } as const satisfies Record<
   string,
   'read' | 'write' | 'manage' | 'renew' | 'close' | 'new-consent' | 'export'
