@@ -12,6 +12,13 @@ describe('pushPayload', () => {
     expect(at('team_status')).toBe('/escap/t1');
     expect(at('term_ending')).toBe('/escap/t1');
     expect(at('invitation')).toBe('/');
+    // The item itself when the notification names it.
+    expect(pushPayload({ kind: 'mention', teamId: 't1', data: { messageId: 'm1' } }).url).toBe(
+      '/escap/t1/discussion?message=m1',
+    );
+    expect(pushPayload({ kind: 'task_assigned', teamId: 't1', data: { taskId: 'k1' } }).url).toBe(
+      '/escap/t1/taches?tache=k1',
+    );
   });
 
   it('says the same generic sentence whatever the notification holds', () => {

@@ -24,15 +24,28 @@ const BODIES: Record<NotificationKind, string> = {
   alert: 'Nouvelle alerte dans une ESCAP.',
 };
 
-/** Mirrors the in-app links (client/src/features/notifications/links.ts). */
-export function pushUrl(n: Pick<NotificationView, 'kind' | 'teamId'>): string {
+/**
+ * Mirrors the in-app links (client/src/features/notifications/links.ts): the item itself when
+ * the notification names one (ids only: no health data).
+ */
+export function pushUrl(
+  n: Pick<NotificationView, 'kind' | 'teamId'> & { data?: NotificationView['data'] },
+): string {
   if (n.kind === 'invitation' || !n.teamId) return '/';
   const team = `/escap/${encodeURIComponent(n.teamId)}`;
+  const id = (key: string) => {
+    const value = n.data?.[key];
+    return value ? encodeURIComponent(value) : undefined;
+  };
   switch (n.kind) {
-    case 'mention':
-      return `${team}/discussion`;
-    case 'task_assigned':
-      return `${team}/taches`;
+    case 'mention': {
+      const message = id('messageId');
+      return message ? `${team}/discussion?message=${message}` : `${team}/discussion`;
+    }
+    case 'task_assigned': {
+      const task = id('taskId');
+      return task ? `${team}/taches?tache=${task}` : `${team}/taches`;
+    }
     case 'alert':
       return `${team}/evenements`;
     case 'team_status':
@@ -41,7 +54,9 @@ export function pushUrl(n: Pick<NotificationView, 'kind' | 'teamId'>): string {
   }
 }
 
-export function pushPayload(n: Pick<NotificationView, 'kind' | 'teamId'>): PushPayload {
+export function pushPayload(
+  n: Pick<NotificationView, 'kind' | 'teamId'> & { data?: NotificationView['data'] },
+): PushPayload {
   return { title: 'ESCAP', body: BODIES[n.kind], url: pushUrl(n), tag: n.kind };
 }
 

@@ -85,6 +85,15 @@ describe('team conversation in the browser', () => {
       'Oui, vers 9 h.',
     ]);
 
+    // The mention's notification opens the message itself, brought into view and marked.
+    await nursePage.goto('/notifications');
+    await nursePage.getByRole('link', { name: /vous a mentionné/ }).click();
+    await nursePage.waitForURL(`**/escap/${team.id}/discussion?message=*`);
+    await messages(nursePage)
+      .locator('.chat-landing')
+      .filter({ hasText: 'pouvez-vous passer demain ?' })
+      .waitFor(LIVE);
+
     await expectNoHorizontalScroll(nursePage);
     await nursePage.screenshot({ path: `${SCREENSHOTS}/01-chat-375.png`, fullPage: true });
     expect(errors).toEqual([]);

@@ -253,8 +253,8 @@ describe('push notifications on this device', () => {
       }
     })();
     const title = 'Pansement jambe gauche';
-    expectStatus(
-      await nurse.agent.post(`/api/teams/${team.id}/tasks`, {
+    const { task } = expectStatus(
+      await nurse.agent.post<{ task: { id: string } }>(`/api/teams/${team.id}/tasks`, {
         title,
         assigneeId: doctor.id,
         due: '2030-01-01',
@@ -262,7 +262,13 @@ describe('push notifications on this device', () => {
       201,
     );
     const data = await arrived;
-    const expected = pushPayload({ kind: 'task_assigned', teamId: team.id });
+    const taskUrl = `/escap/${team.id}/taches?tache=${task.id}`;
+    const expected = pushPayload({
+      kind: 'task_assigned',
+      teamId: team.id,
+      data: { taskId: task.id },
+    });
+    expect(expected.url).toBe(taskUrl);
     expect(JSON.parse(data) as PushPayload).toEqual(expected);
 
     // Delivered to the real service worker as the browser's push service would.
@@ -298,7 +304,7 @@ describe('push notifications on this device', () => {
         title: 'ESCAP',
         body: 'Une tâche vous a été confiée dans une ESCAP.',
         tag: 'task_assigned',
-        data: { url: `/escap/${team.id}/taches` },
+        data: { url: taskUrl },
         icon: `${suite.app.baseUrl}/icons/icon-192.png`,
       },
     ]);
@@ -323,7 +329,7 @@ describe('push notifications on this device', () => {
       ).NotificationEvent;
       scope.dispatchEvent(new NotificationEventClass('notificationclick', { notification }));
     });
-    await page.waitForURL(`**/escap/${team.id}/taches`, LIVE);
+    await page.waitForURL(`**${taskUrl}`, LIVE);
     await page.getByText(title).first().waitFor(LIVE);
     expect(
       await page.evaluate(

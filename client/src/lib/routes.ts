@@ -122,6 +122,9 @@ export const paths = {
   audit: (id: string) => `/escap/${encodeURIComponent(id)}/journal`,
   notes: (id: string) => `/escap/${encodeURIComponent(id)}/notes`,
   chat: (id: string) => `/escap/${encodeURIComponent(id)}/discussion`,
+  /** The discussion, the message given the focus (a mention's notification leads there). */
+  message: (id: string, messageId: string) =>
+    `/escap/${encodeURIComponent(id)}/discussion?message=${encodeURIComponent(messageId)}`,
   tasks: (id: string) => `/escap/${encodeURIComponent(id)}/taches`,
   /** The tasks page, the task given the focus (a notification leads there). */
   task: (id: string, taskId: string) =>

@@ -16,6 +16,9 @@ const base: NotificationView = {
 describe('notificationLink', () => {
   it('leads each kind where it belongs', () => {
     expect(notificationLink({ ...base, kind: 'mention' })).toBe('/escap/t1/discussion');
+    expect(notificationLink({ ...base, kind: 'mention', data: { messageId: 'm' } })).toBe(
+      '/escap/t1/discussion?message=m',
+    );
     expect(notificationLink({ ...base, kind: 'task_assigned' })).toBe('/escap/t1/taches');
     expect(notificationLink({ ...base, kind: 'task_assigned', data: { taskId: 'k' } })).toBe(
       '/escap/t1/taches?tache=k',

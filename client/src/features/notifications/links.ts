@@ -2,7 +2,7 @@ import type { NotificationView } from '../../../../shared/src/notifications.js';
 import { paths } from '../../lib/routes.js';
 
 /**
- * Where a notification leads: the invitation inbox (home), the discussion, the task it names
+ * Where a notification leads: the invitation inbox (home), the message it names, the task it names
  * (on the tasks page), the events or the team. Nowhere for a team the reader left: the page would only say "introuvable".
  */
 export function notificationLink(n: NotificationView): string | null {
@@ -10,7 +10,7 @@ export function notificationLink(n: NotificationView): string | null {
   if (!n.available || !n.teamId) return null;
   switch (n.kind) {
     case 'mention':
-      return paths.chat(n.teamId);
+      return n.data.messageId ? paths.message(n.teamId, n.data.messageId) : paths.chat(n.teamId);
     case 'task_assigned':
       return n.data.taskId ? paths.task(n.teamId, n.data.taskId) : paths.tasks(n.teamId);
     case 'alert':
