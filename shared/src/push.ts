@@ -46,8 +46,10 @@ export function pushUrl(
       const task = id('taskId');
       return task ? `${team}/taches?tache=${task}` : `${team}/taches`;
     }
-    case 'alert':
-      return `${team}/evenements`;
+    case 'alert': {
+      const event = id('eventId');
+      return event ? `${team}/evenements?evenement=${event}` : `${team}/evenements`;
+    }
     case 'team_status':
     case 'term_ending':
       return team;

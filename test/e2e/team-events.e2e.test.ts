@@ -43,6 +43,13 @@ describe('events, alerts and the timeline in the browser', () => {
     await doctorPage.goto('/notifications');
     await doctorPage.getByText('Alerte : Luc Petit a signalé un événement important').waitFor();
     expect(await axeViolations(doctorPage)).toEqual([]);
+    // The alert opens its event in the timeline, brought into view and marked.
+    await doctorPage.getByRole('link', { name: /a signalé un événement important/ }).click();
+    await doctorPage.waitForURL(`**/escap/${team.id}/evenements?evenement=*`);
+    await doctorPage
+      .locator('.landing-item')
+      .filter({ hasText: 'Alerte — Chute : Dans la salle de bains' })
+      .waitFor();
     await nursePage.getByText('Statut de l’ESCAP').first().waitFor();
     await screenshot(nursePage, '01-timeline');
     expect(errors).toEqual([]);

@@ -133,6 +133,9 @@ export const paths = {
   file: (id: string) => `/escap/${encodeURIComponent(id)}/dossier`,
   plan: (id: string) => `/escap/${encodeURIComponent(id)}/pps`,
   events: (id: string) => `/escap/${encodeURIComponent(id)}/evenements`,
+  /** The timeline, the event given the focus (an alert's notification leads there). */
+  event: (id: string, eventId: string) =>
+    `/escap/${encodeURIComponent(id)}/evenements?evenement=${encodeURIComponent(eventId)}`,
   notifications: '/notifications',
   /** The professional's participation dashboard; `year` opens an earlier year. */
   ledger: (year?: number) => (year ? `/participation?annee=${year}` : '/participation'),

@@ -23,6 +23,9 @@ describe('notificationLink', () => {
     expect(notificationLink({ ...base, kind: 'task_assigned', data: { taskId: 'k' } })).toBe(
       '/escap/t1/taches?tache=k',
     );
+    expect(notificationLink({ ...base, kind: 'alert', data: { eventId: 'e' } })).toBe(
+      '/escap/t1/evenements?evenement=e',
+    );
     expect(notificationLink({ ...base, kind: 'team_status' })).toBe('/escap/t1');
     expect(notificationLink({ ...base, kind: 'term_ending' })).toBe('/escap/t1');
     expect(notificationLink({ ...base, kind: 'invitation' })).toBe('/');

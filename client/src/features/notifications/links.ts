@@ -14,7 +14,7 @@ export function notificationLink(n: NotificationView): string | null {
     case 'task_assigned':
       return n.data.taskId ? paths.task(n.teamId, n.data.taskId) : paths.tasks(n.teamId);
     case 'alert':
-      return paths.events(n.teamId);
+      return n.data.eventId ? paths.event(n.teamId, n.data.eventId) : paths.events(n.teamId);
     case 'team_status':
     case 'term_ending':
       return paths.team(n.teamId);
