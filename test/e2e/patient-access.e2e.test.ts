@@ -64,6 +64,9 @@ describe('the patient’s own view in the browser', () => {
     // Opening the team page did not read the accesses: that is one more audited read, asked.
     await panel.getByRole('button', { name: 'Afficher les accès du patient' }).click();
     await panel.getByText('Aucun accès n’a été ouvert.').waitFor();
+    // No SMS gateway on this server: no SMS choice, said in French.
+    await panel.getByText('L’envoi des codes par SMS n’est pas configuré sur ce serveur').waitFor();
+    expect(await panel.getByRole('radio', { name: 'SMS' }).count()).toBe(0);
     await panel.getByLabel('Un aidant qu’il désigne').check();
     await panel.getByLabel('Nom de l’aidant').fill('Claire Martin');
     await panel.getByLabel('Lien avec le patient (facultatif)').fill('fille');
