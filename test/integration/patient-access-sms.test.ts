@@ -19,15 +19,13 @@ const TOKEN = 'sms-gateway-token-0123456789';
 const accessOf = (teamId: string) => `/api/teams/${teamId}/patient-access`;
 
 let mobiles = 0;
-/** A distinct mobile number per grant, in national form with spaces: `06 12 34 56 01`. */
+/** A distinct mobile number per grant (the app has a database of its own), in three forms. */
 function uniqueMobile(): { national: string; e164: string; international: string } {
   const n = String(++mobiles).padStart(2, '0');
-  const random = String(Math.floor(Math.random() * 1e4)).padStart(4, '0');
-  const [a, b] = [random.slice(0, 2), random.slice(2)];
   return {
-    national: `06 12 ${a} ${b} ${n}`,
-    international: `+33 6 12 ${a} ${b} ${n}`,
-    e164: `+33612${a}${b}${n}`,
+    national: `06 12 34 56 ${n}`,
+    international: `+33 6 12 34 56 ${n}`,
+    e164: `+336123456${n}`,
   };
 }
 
