@@ -253,6 +253,7 @@ export async function createApp({
       await s.registry.closeAll();
       await s.notes.flushActivity().catch(() => undefined);
       await s.mailer.close();
+      await s.sms.close();
       await s.push.sink.close();
       watch?.stop();
       await bus.close();

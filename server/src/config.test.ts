@@ -153,6 +153,41 @@ describe('parseConfig', () => {
     ).toBe('https://escap.fr');
   });
 
+  it('the SMS gateway: URL and token together, https and PUBLIC_URL in production', () => {
+    const token = 't'.repeat(16);
+    expect(parseConfig({}).sms).toBeUndefined();
+    expect(parseConfig({ SMS_URL: 'http://sms:8080/send', SMS_TOKEN: token }).sms).toEqual({
+      url: 'http://sms:8080/send',
+      token,
+    });
+    expect(() => parseConfig({ SMS_URL: 'http://sms:8080/send' })).toThrow(/SMS_TOKEN/);
+    expect(() => parseConfig({ SMS_TOKEN: token })).toThrow(/SMS_URL/);
+    expect(() => parseConfig({ SMS_URL: 'http://sms', SMS_TOKEN: 'short' })).toThrow(/SMS_TOKEN/);
+    const production = {
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'x'.repeat(32),
+      MONGODB_URI: 'mongodb://db:27017/escap',
+      SMS_TOKEN: token,
+    };
+    expect(() => parseConfig({ ...production, SMS_URL: 'https://sms.example.fr/send' })).toThrow(
+      /PUBLIC_URL/,
+    );
+    expect(() =>
+      parseConfig({
+        ...production,
+        SMS_URL: 'http://sms:8080/send',
+        PUBLIC_URL: 'https://escap.fr',
+      }),
+    ).toThrow(/SMS_URL: must be https/);
+    expect(
+      parseConfig({
+        ...production,
+        SMS_URL: 'https://sms.example.fr/send',
+        PUBLIC_URL: 'https://escap.fr',
+      }).sms?.url,
+    ).toBe('https://sms.example.fr/send');
+  });
+
   it('the directory: refuse by default, the fictitious extract with the embedded database only', () => {
     expect(parseConfig({}).directory).toEqual({
       signUp: 'refuse',

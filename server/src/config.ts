@@ -128,6 +128,13 @@ const envSchema = z.object({
   /** E-mail notifications: sent only when an SMTP server is configured. */
   SMTP_URL: z.url().optional(),
   SMTP_FROM: z.string().min(3).default('ESCAP <no-reply@escap.local>'),
+  /**
+   * The SMS gateway of the patient's access codes (docs/deployment.md, "SMS"): without it, the
+   * SMS channel is refused (its codes are written to the log in development only).
+   */
+  SMS_URL: z.url().optional(),
+  /** Sent as `Authorization: Bearer …` to SMS_URL. */
+  SMS_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   /** Web Push (docs/notifications.md, "Push"): unset outside production, a pair per start. */
   VAPID_PUBLIC_KEY: z.string().min(20).optional(),
   VAPID_PRIVATE_KEY: z.string().min(20).optional(),
@@ -230,6 +237,8 @@ export interface Config {
   rateLimits: RateLimitSettings | undefined;
   /** undefined: no e-mail is ever sent (and nothing fails for it). */
   smtp: { url: string; from: string } | undefined;
+  /** undefined: no SMS can be sent, so the patient's SMS channel is refused. */
+  sms: { url: string; token: string } | undefined;
   /** undefined: an ephemeral pair is made at start (subscriptions do not survive a restart). */
   vapid: { publicKey: string; privateKey: string; subject: string } | undefined;
   /** Hosts (and their subdomains) push subscriptions may name in production. */
@@ -287,6 +296,17 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
     problems.push(
       'PUBLIC_URL: required in production when SMTP_URL is set (links in e-mails never take the request host)',
     );
+  }
+  if (Boolean(e.SMS_URL) !== Boolean(e.SMS_TOKEN)) {
+    problems.push('SMS_URL and SMS_TOKEN: set both or neither');
+  }
+  if (e.NODE_ENV === 'production' && e.SMS_URL && !e.PUBLIC_URL) {
+    problems.push(
+      'PUBLIC_URL: required in production when SMS_URL is set (the SMS says where to type the code)',
+    );
+  }
+  if (e.NODE_ENV === 'production' && e.SMS_URL?.startsWith('http:')) {
+    problems.push('SMS_URL: must be https in production (the SMS carries an access code)');
   }
   if (Boolean(e.PSC_ISSUER) !== Boolean(e.PSC_CLIENT_ID)) {
     problems.push('PSC_ISSUER, PSC_CLIENT_ID: Pro Santé Connect needs both (or neither)');
@@ -357,6 +377,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
         }
       : undefined,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
+    sms: e.SMS_URL && e.SMS_TOKEN ? { url: e.SMS_URL, token: e.SMS_TOKEN } : undefined,
     vapid:
       e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY
         ? {

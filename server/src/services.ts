@@ -31,6 +31,7 @@ import { NoteSync } from './notes/sync.js';
 import type { RedisLink } from './realtime/redis.js';
 import { EmailSink } from './notifications/email.js';
 import { LogMailer, NullMailer, SmtpMailer, type Mailer } from './notifications/mailer.js';
+import { HttpSmsSender, LogSmsSender, NullSmsSender, type SmsSender } from './notifications/sms.js';
 import { registerAccountModels } from './accounts/model.js';
 import { invitationLinkMail } from './accounts/mails.js';
 import { registerDirectoryModels } from './directory/model.js';
@@ -150,6 +151,13 @@ export async function buildServices({
     : config.env === 'development'
       ? new LogMailer(logger)
       : new NullMailer();
+  // The patient's SMS codes: through the gateway when configured, written to the log in
+  // development only; elsewhere none is sent, and the SMS channel is refused (never a no-op).
+  const sms: SmsSender = config.sms
+    ? new HttpSmsSender(config.sms, logger)
+    : config.env === 'development'
+      ? new LogSmsSender(logger)
+      : new NullSmsSender();
   const contributions = new Contributions(Counter, config.ledger.timeZone);
   const commands = new CommandRunner({ db, audit, outbox, now, hooks });
   const invitations = new InvitationService({ Invitation, Professional, now });
@@ -192,6 +200,7 @@ export async function buildServices({
     commands: teamCommands,
     grid: config.grid,
     invitationTtlDays: config.invitationTtlMs / (24 * 3600_000),
+    smsAvailable: sms.delivers,
     unread: new ChatUnread(chatModels),
     now,
   });
@@ -294,6 +303,7 @@ export async function buildServices({
     commands,
     audit,
     mailer,
+    sms,
     secret: config.sessionSecret,
     publicUrl: config.publicUrl,
     now,
@@ -347,6 +357,7 @@ export async function buildServices({
     teamModels,
     outbox,
     mailer,
+    sms,
     accounts,
     addressee,
     psc,

@@ -21,6 +21,11 @@ export const ERRORS = {
   },
   grant_not_found: { status: 404, message: 'Cet accès du patient n’existe pas.' },
   grant_revoked: { status: 409, message: 'Cet accès du patient a été révoqué.' },
+  sms_unavailable: {
+    status: 503,
+    message:
+      'L’envoi des codes par SMS n’est pas disponible sur ce serveur : choisissez l’envoi par e-mail.',
+  },
   invalid_credentials: { status: 401, message: 'Identifiant ou mot de passe incorrect.' },
   too_many_attempts: {
     status: 429,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CarePlanVersionView } from './care-plan.js';
 import { LIMITS } from './limits.js';
+import { MOBILE_INVALID, looksLikePhone, normaliseMobile } from './phone.js';
 import { emailSchema } from './schemas/auth.js';
 import { nameField } from './text.js';
 import type { ProfessionalRef } from './views.js';
@@ -11,25 +12,69 @@ import type { ProfessionalRef } from './views.js';
  * `rules/patient-access.ts`.
  */
 
-/** Only e-mail in this slice: there is no SMS provider yet. */
-export const GRANT_CHANNELS = ['email'] as const;
+/** How the codes reach the patient: e-mail, or SMS when the server has a gateway. */
+export const GRANT_CHANNELS = ['email', 'sms'] as const;
+export type GrantChannel = (typeof GRANT_CHANNELS)[number];
 
-export const createGrantSchema = z.strictObject({
+/** A French mobile number, in any usual form, stored in E.164 (`shared/src/phone.ts`). */
+export const mobileSchema = z
+  .string({ error: 'Le numéro de téléphone portable est obligatoire.' })
+  .transform((value, ctx) => {
+    const phone = normaliseMobile(value);
+    if (phone) return phone;
+    ctx.issues.push({
+      code: 'custom',
+      message: value.trim() ? MOBILE_INVALID : 'Le numéro de téléphone portable est obligatoire.',
+      input: value,
+    });
+    return z.NEVER;
+  });
+
+const grantFields = {
   who: z.enum(['patient', 'carer']),
   name: nameField('Le nom', LIMITS.nameMax),
   /** For a carer: "fille", "voisine"… */
   relationship: nameField('Le lien avec le patient', LIMITS.nameMax, { required: false })
     .optional()
     .nullable(),
-  channel: z.enum(GRANT_CHANNELS),
-  address: emailSchema,
   /** The patient agreed to be reached on this channel: the member records it. */
   consent: z.literal(true, { error: 'Le consentement du patient est obligatoire.' }),
-});
+};
+
+/** The address follows the channel: an e-mail address, or a mobile number normalised. */
+export const createGrantSchema = z.discriminatedUnion(
+  'channel',
+  [
+    z.strictObject({ ...grantFields, channel: z.literal('email'), address: emailSchema }),
+    z.strictObject({ ...grantFields, channel: z.literal('sms'), address: mobileSchema }),
+  ],
+  { error: 'Choisissez comment envoyer les codes : e-mail ou SMS.' },
+);
 export type CreateGrant = z.infer<typeof createGrantSchema>;
 
+/**
+ * What the patient types at /patient: the e-mail address or the mobile number of their grant,
+ * in one field, normalised as the grant's was (so `+33 6…` finds a grant made with `06…`).
+ */
+export const patientAddressSchema = z
+  .string({ error: 'L’adresse e-mail ou le numéro de portable est obligatoire.' })
+  .max(320, { error: 'L’adresse e-mail n’est pas valide.' })
+  .transform((value, ctx) => {
+    if (looksLikePhone(value)) {
+      const phone = normaliseMobile(value);
+      if (phone) return phone;
+      ctx.issues.push({ code: 'custom', message: MOBILE_INVALID, input: value });
+      return z.NEVER;
+    }
+    const email = emailSchema.safeParse(value);
+    if (email.success) return email.data;
+    for (const issue of email.error.issues)
+      ctx.issues.push({ code: 'custom', message: issue.message, input: value });
+    return z.NEVER;
+  });
+
 export const openPatientSessionSchema = z.strictObject({
-  address: emailSchema,
+  address: patientAddressSchema,
   code: z.string().max(40),
 });
 
@@ -38,7 +83,8 @@ export interface PatientGrantView {
   who: 'patient' | 'carer';
   name: string;
   relationship: string | null;
-  channel: (typeof GRANT_CHANNELS)[number];
+  channel: GrantChannel;
+  /** The e-mail address, or the mobile number in E.164 (`+33612345678`). */
   address: string;
   consentAt: string;
   consentBy: ProfessionalRef;

@@ -168,6 +168,8 @@ export interface SettingsView {
   /** The inclusion grid in force, which the forms fill and score live. */
   grid: GridDefinition;
   invitationTtlDays: number;
+  /** The patient's access codes can go by SMS: the server has an SMS gateway. */
+  smsAvailable: boolean;
 }
 
 export interface NoteJoinView {

@@ -8,6 +8,7 @@ import { calendarDay } from '../../shared/src/tasks.js';
 import { axeViolations } from '../helpers/axe.js';
 import { browserSuite, expectNoHorizontalScroll, screenshotsIn, signIn } from '../helpers/e2e.js';
 import { startMailbox, type Mailbox } from '../helpers/mailbox.js';
+import { startSmsGateway, type SmsGateway } from '../helpers/smsGateway.js';
 import { createTeam, expectStatus, inviteAndAccept, signUpPro } from '../teamFactories.js';
 
 const SCREENSHOTS = 'test-results/patient-access';
@@ -64,6 +65,9 @@ describe('the patient’s own view in the browser', () => {
     // Opening the team page did not read the accesses: that is one more audited read, asked.
     await panel.getByRole('button', { name: 'Afficher les accès du patient' }).click();
     await panel.getByText('Aucun accès n’a été ouvert.').waitFor();
+    // No SMS gateway on this server: no SMS choice, said in French.
+    await panel.getByText('L’envoi des codes par SMS n’est pas configuré sur ce serveur').waitFor();
+    expect(await panel.getByRole('radio', { name: 'SMS' }).count()).toBe(0);
     await panel.getByLabel('Un aidant qu’il désigne').check();
     await panel.getByLabel('Nom de l’aidant').fill('Claire Martin');
     await panel.getByLabel('Lien avec le patient (facultatif)').fill('fille');
@@ -164,6 +168,85 @@ describe('the patient’s own view in the browser', () => {
     expect(await axeViolations(patientPage)).toEqual([]);
     await expectNoHorizontalScroll(patientPage);
     await screenshot(patientPage, '04-patient-revoked');
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('the patient’s access by SMS in the browser', () => {
+  let gateway: SmsGateway | undefined;
+  const suite = browserSuite(SCREENSHOTS, async () => {
+    gateway = await startSmsGateway();
+    return { env: { SMS_URL: gateway.url, SMS_TOKEN: 'sms-gateway-token-0123456789' } };
+  });
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  it('a member chooses SMS and types a national number; the patient types it as +33', async () => {
+    const doctor = await signUpPro(suite.app, { profession: 'medecin' });
+    const { team } = await createTeam(doctor);
+    const errors: string[] = [];
+    const page = await suite.browser.newPage(suite.app.baseUrl);
+    await page.setViewportSize(PHONE);
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signIn(page, doctor);
+    await page.goto(`/escap/${team.id}`);
+    await page.getByRole('link', { name: /^Accès du patient/ }).click();
+    const panel = page.locator('section[aria-labelledby="patient-access-title"]');
+    await panel.getByRole('button', { name: 'Afficher les accès du patient' }).click();
+    await panel.getByText('Aucun accès n’a été ouvert.').waitFor();
+    await panel.getByLabel('Nom du patient').fill('Paul Morel');
+    await panel.getByRole('radio', { name: 'SMS' }).check();
+    const phone = panel.getByLabel('Numéro de portable');
+    expect(
+      await phone.evaluate((el) => [
+        el.getAttribute('type'),
+        el.getAttribute('inputmode'),
+        el.getAttribute('autocomplete'),
+      ]),
+    ).toEqual(['tel', 'tel', 'tel']);
+    // A landline: the French error, on the field, before anything is sent.
+    await phone.fill('01 23 45 67 89');
+    await panel.getByLabel('Le patient accepte de recevoir ses codes d’accès à ce numéro').check();
+    await panel.getByRole('button', { name: 'Ouvrir l’accès' }).click();
+    await panel
+      .getByRole('alert')
+      .getByText('Le numéro de téléphone portable est invalide.')
+      .waitFor();
+    expect(await phone.getAttribute('aria-invalid')).toBe('true');
+    expect(await axeViolations(page)).toEqual([]);
+    await expectNoHorizontalScroll(page);
+
+    await phone.fill('06 12 34 56 78');
+    await panel.getByRole('button', { name: 'Ouvrir l’accès' }).click();
+    await panel.getByRole('status').getByText('Accès ouvert pour Paul Morel.').waitFor();
+    const item = panel.getByRole('listitem').filter({ hasText: 'Paul Morel' });
+    await item.getByText('06 12 34 56 78', { exact: true }).waitFor();
+
+    const before = gateway!.received.length;
+    await item.getByRole('button', { name: 'Envoyer un code à Paul Morel' }).click();
+    await panel
+      .getByRole('status')
+      .getByText('Un code d’accès a été envoyé par SMS au 06 12 34 56 78.')
+      .waitFor();
+    const sms = await gateway!.next('+33612345678', before);
+    const code = /(\d{4}) (\d{4})/.exec(sms.text);
+    expect(code).not.toBeNull();
+    expect(sms.text).not.toContain('Morel');
+    expect(await axeViolations(page)).toEqual([]);
+    await expectNoHorizontalScroll(page);
+    await screenshot(page, '05-team-panel-sms');
+
+    const patientPage = await suite.browser.newPage(suite.app.baseUrl);
+    await patientPage.setViewportSize(PHONE);
+    patientPage.on('pageerror', (e) => errors.push(e.message));
+    await patientPage.goto('/patient');
+    await patientPage.getByLabel('Adresse e-mail ou numéro de portable').fill('+33 6 12 34 56 78');
+    await patientPage.getByLabel('Code d’accès').fill(code![0]);
+    await patientPage.getByRole('button', { name: 'Consulter' }).click();
+    await patientPage.getByRole('heading', { name: 'Mon équipe de soins', level: 1 }).waitFor();
+    expect(await axeViolations(patientPage)).toEqual([]);
+    await expectNoHorizontalScroll(patientPage);
     expect(errors).toEqual([]);
   });
 });

@@ -13,8 +13,11 @@ const grantSchema = new Schema(
     who: { type: String, enum: ['patient', 'carer'], required: true },
     name: { type: String, required: true },
     relationship: { type: String, default: null },
-    channel: { type: String, enum: ['email'], required: true },
-    /** Lowercased e-mail: the patient types it with the code. */
+    channel: { type: String, enum: ['email', 'sms'], required: true },
+    /**
+     * Lowercased e-mail, or the mobile number in E.164 (`+33612345678`): the patient types it
+     * with the code, in any form, normalised alike (shared/src/patient-access.ts).
+     */
     address: { type: String, required: true },
     consentAt: { type: Date, required: true },
     consentBy: { type: ObjectId, required: true },

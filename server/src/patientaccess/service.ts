@@ -24,13 +24,14 @@ import type { CommandRunner } from '../commands/command.js';
 import type { Session } from '../db/transaction.js';
 import { AppError } from '../http/errors.js';
 import type { Mailer } from '../notifications/mailer.js';
+import type { SmsSender } from '../notifications/sms.js';
 import type { MemberContext } from '../teams/access.js';
 import { parseObjectId } from '../teams/access.js';
 import { authorize } from '../teams/policy.js';
 import type { TeamService } from '../teams/service.js';
 import { loadRefs } from '../teams/views.js';
 import { codeMatches, hashCode, newCode } from './codes.js';
-import { patientCodeMail } from './mails.js';
+import { patientCodeMail, patientCodeSms } from './mails.js';
 import type { GrantDoc, PatientAccessModels, PatientSessionDoc } from './model.js';
 
 export interface PatientAccessDeps {
@@ -41,6 +42,8 @@ export interface PatientAccessDeps {
   commands: CommandRunner;
   audit: AuditLog;
   mailer: Mailer;
+  /** The SMS channel's way out; when it does not deliver, the channel is refused. */
+  sms: SmsSender;
   /** The HMAC key of the codes (the server's secret). */
   secret: string;
   publicUrl: string | undefined;
@@ -75,6 +78,8 @@ export class PatientAccessService {
   }
 
   async create(ctx: MemberContext, input: CreateGrant): Promise<PatientGrantView> {
+    // Before anything is written: a grant whose codes could never be sent is refused.
+    this.channelAvailable(input.channel);
     const doc = await this.deps.commands.run('patient_access.grant', async (scope) => {
       const fresh = await this.deps.teams.lockForCommand(scope, ctx);
       authorize(fresh, 'patient_access.grant');
@@ -120,6 +125,8 @@ export class PatientAccessService {
         authorize(fresh, 'patient_access.grant');
         const grant = await this.grantOf(fresh, grantId, scope.session);
         if (grant.revokedAt) throw new AppError('grant_revoked');
+        // The gateway went away since the grant was made: refused, nothing written.
+        this.channelAvailable(grant.channel);
         const expiresAt = new Date(scope.now.getTime() + CODE_TTL_MS);
         await this.deps.models.Code.deleteMany({ grantId: grant._id }, { session: scope.session });
         await this.deps.models.Code.create(
@@ -143,10 +150,13 @@ export class PatientAccessService {
         return { grant, expiresAt };
       },
     );
-    this.deps.mailer.send(
-      'patient.code',
-      patientCodeMail(grant.address, code, this.deps.publicUrl),
-    );
+    if (grant.channel === 'sms')
+      this.deps.sms.send('patient.code', patientCodeSms(grant.address, code, this.deps.publicUrl));
+    else
+      this.deps.mailer.send(
+        'patient.code',
+        patientCodeMail(grant.address, code, this.deps.publicUrl),
+      );
     return { expiresAt: expiresAt.toISOString() };
   }
 
@@ -334,6 +344,11 @@ export class PatientAccessService {
       GrantDoc[]
     >();
     return new Map(grants.map((g) => [String(g._id), patientAccessActor(g.name)]));
+  }
+
+  /** The SMS channel needs a gateway that delivers: never a code sent nowhere in silence. */
+  private channelAvailable(channel: GrantDoc['channel']): void {
+    if (channel === 'sms' && !this.deps.sms.delivers) throw new AppError('sms_unavailable');
   }
 
   /** A row whose actor is the grant (the patient or their carer), not a professional. */

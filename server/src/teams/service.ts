@@ -43,6 +43,8 @@ export interface TeamServiceDeps {
   commands: TeamCommands;
   grid: GridDefinition;
   invitationTtlDays: number;
+  /** Whether the patient's codes can go by SMS (a gateway is configured). */
+  smsAvailable: boolean;
   /** Unread messages per team, shown in "Mes ESCAP". */
   unread: ChatUnread;
   now: () => Date;
@@ -87,6 +89,7 @@ export class TeamService {
       gridItems: this.deps.grid.scale.max,
       grid: this.deps.grid,
       invitationTtlDays: this.deps.invitationTtlDays,
+      smsAvailable: this.deps.smsAvailable,
     };
   }
 

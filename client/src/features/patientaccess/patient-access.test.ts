@@ -5,6 +5,7 @@ import {
   SESSION_ENDED,
   codeSentNotice,
   emptyGrant,
+  grantAddress,
   grantInput,
   grantRole,
   signInErrors,
@@ -43,10 +44,24 @@ describe('the grant form', () => {
     expect(grantRole({ who: 'patient', relationship: null })).toBe('Le patient');
     expect(grantRole({ who: 'carer', relationship: 'fille' })).toBe('Aidant·e (fille)');
     expect(grantRole({ who: 'carer', relationship: null })).toBe('Aidant·e');
-    const notice = codeSentNotice({ address: 'a@b.fr' });
+    const notice = codeSentNotice({ channel: 'email', address: 'a@b.fr' });
     expect(notice).toContain('a@b.fr');
     expect(notice).toContain('15 minutes');
     expect(notice).not.toMatch(/\d{8}/);
+  });
+
+  it('sends the channel chosen, and shows a mobile number as French people write it', () => {
+    const values = { ...emptyGrant(), name: 'M. Petit', channel: 'sms' as const };
+    expect(grantInput({ ...values, address: '06 12 34 56 78' })).toMatchObject({
+      channel: 'sms',
+      address: '06 12 34 56 78',
+    });
+    const grant = { channel: 'sms' as const, address: '+33612345678' };
+    expect(grantAddress(grant)).toBe('06 12 34 56 78');
+    expect(grantAddress({ channel: 'email', address: 'a@b.fr' })).toBe('a@b.fr');
+    expect(codeSentNotice(grant)).toBe(
+      'Un code d’accès a été envoyé par SMS au 06 12 34 56 78. Il est valable 15 minutes et ne sert qu’une fois.',
+    );
   });
 });
 
@@ -57,6 +72,19 @@ describe('the patient’s code form', () => {
       address: 'marie@example.org',
       code: '12345678',
     });
+  });
+
+  it('takes a mobile number in the same field, in any usual form, as E.164', () => {
+    for (const address of ['06 12 34 56 78', '+33 6 12 34 56 78', '0033612345678'])
+      expect(signInInput({ address, code: '12345678' })).toEqual({
+        ok: true,
+        address: '+33612345678',
+        code: '12345678',
+      });
+    const result = signInInput({ address: '06 12 34', code: '12345678' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.fields.address).toBe('Le numéro de téléphone portable est invalide.');
   });
 
   it('names the fields to correct and sends nothing', () => {

@@ -1,7 +1,9 @@
 import {
   openPatientSessionSchema,
+  type GrantChannel,
   type PatientGrantView,
 } from '../../../../shared/src/patient-access.js';
+import { formatMobile } from '../../../../shared/src/phone.js';
 import {
   CODE_DIGITS,
   CODE_TTL_MS,
@@ -25,31 +27,41 @@ export interface GrantValues {
   who: 'patient' | 'carer';
   name: string;
   relationship: string;
+  channel: GrantChannel;
   address: string;
   consent: boolean;
 }
 
-export const GRANT_FIELDS = ['who', 'name', 'relationship', 'address', 'consent'] as const;
+export const GRANT_FIELDS = [
+  'who',
+  'name',
+  'relationship',
+  'channel',
+  'address',
+  'consent',
+] as const;
 export type GrantField = (typeof GRANT_FIELDS)[number];
 
 export const emptyGrant = (): GrantValues => ({
   who: 'patient',
   name: '',
   relationship: '',
+  channel: 'email',
   address: '',
   consent: false,
 });
 
 /**
- * The body of `POST …/patient-access`: e-mail only for now, no relationship for the patient
- * themself, and the consent as ticked (the schema refuses anything but true, with its message).
+ * The body of `POST …/patient-access`: the channel chosen (the schema normalises a mobile
+ * number to E.164), no relationship for the patient themself, and the consent as ticked (the
+ * schema refuses anything but true, with its message).
  */
 export function grantInput(values: GrantValues) {
   return {
     who: values.who,
     name: values.name,
     relationship: values.who === 'carer' && values.relationship.trim() ? values.relationship : null,
-    channel: 'email' as const,
+    channel: values.channel,
     address: values.address,
     consent: values.consent,
   };
@@ -61,9 +73,16 @@ export function grantRole(grant: Pick<PatientGrantView, 'who' | 'relationship'>)
   return grant.relationship ? `Aidant·e (${grant.relationship})` : 'Aidant·e';
 }
 
+/** Where the codes go, as people write it: `06 12 34 56 78` for a mobile number. */
+export function grantAddress(grant: Pick<PatientGrantView, 'channel' | 'address'>): string {
+  return grant.channel === 'sms' ? formatMobile(grant.address) : grant.address;
+}
+
 /** The confirmation of a sent code: where it went and how long it lives, never the code. */
-export function codeSentNotice(grant: Pick<PatientGrantView, 'address'>): string {
-  return `Un code d’accès a été envoyé à ${grant.address}. Il est valable ${minutes(CODE_TTL_MS)} et ne sert qu’une fois.`;
+export function codeSentNotice(grant: Pick<PatientGrantView, 'channel' | 'address'>): string {
+  const where =
+    grant.channel === 'sms' ? `par SMS au ${grantAddress(grant)}` : `à ${grant.address}`;
+  return `Un code d’accès a été envoyé ${where}. Il est valable ${minutes(CODE_TTL_MS)} et ne sert qu’une fois.`;
 }
 
 // Patient side
@@ -71,14 +90,14 @@ export function codeSentNotice(grant: Pick<PatientGrantView, 'address'>): string
 export const SIGN_IN_FIELDS = ['address', 'code'] as const;
 export type SignInField = (typeof SIGN_IN_FIELDS)[number];
 
-export const CODE_HINT = `Les ${CODE_DIGITS} chiffres reçus par e-mail, valables ${minutes(CODE_TTL_MS)}.`;
+export const CODE_HINT = `Les ${CODE_DIGITS} chiffres reçus par e-mail ou par SMS, valables ${minutes(CODE_TTL_MS)}.`;
 const CODE_FORMAT = `Le code compte ${CODE_DIGITS} chiffres.`;
 
 /**
  * Every refusal of a code answers one `patient_code_invalid` (a wrong, used or expired code,
  * too many tries, a revoked access): the page says all the cases and what to do next.
  */
-export const CODE_REFUSED = `Code invalide ou expiré. Un code ne sert qu’une fois, pendant ${minutes(CODE_TTL_MS)}, et ${MAX_CODE_ATTEMPTS} essais erronés l’annulent : vérifiez l’adresse et le code, ou demandez un nouveau code à l’équipe qui vous suit.`;
+export const CODE_REFUSED = `Code invalide ou expiré. Un code ne sert qu’une fois, pendant ${minutes(CODE_TTL_MS)}, et ${MAX_CODE_ATTEMPTS} essais erronés l’annulent : vérifiez l’adresse (ou le numéro) et le code, ou demandez un nouveau code à l’équipe qui vous suit.`;
 
 /** The patient's session ended: revoked by the team, or its lifetime ran out. */
 export const SESSION_ENDED = `Votre accès a pris fin : l’équipe l’a révoqué, ou vos ${minutes(PATIENT_SESSION_TTL_MS)} de consultation sont écoulées. Pour consulter de nouveau, demandez un nouveau code à l’équipe qui vous suit.`;
