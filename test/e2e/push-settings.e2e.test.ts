@@ -17,13 +17,13 @@ describe('push settings in the browser, at 375 px', () => {
 
     await page.goto('/notifications');
     const settings = page.getByRole('region', {
-      name: 'Réglages des notifications sur le téléphone',
+      name: 'Réglages des notifications sur vos appareils',
     });
     const messages = settings.getByLabel('Nouveaux messages des discussions');
     await messages.waitFor();
     expect(await messages.isChecked()).toBe(true);
     await messages.uncheck();
-    await settings.getByLabel('Ne rien recevoir sur le téléphone pendant ces heures').check();
+    await settings.getByLabel('Ne rien recevoir sur vos appareils pendant ces heures').check();
     await settings.getByLabel('Début', { exact: true }).fill('21:30');
     await settings.getByLabel('Fin', { exact: true }).fill('06:45');
     await settings.getByRole('button', { name: 'Enregistrer les réglages' }).click();
@@ -55,11 +55,11 @@ describe('push settings in the browser, at 375 px', () => {
       .waitFor();
 
     await page.goto(`/escap/${team.id}`);
-    const mute = page.getByLabel('Recevoir les notifications de cette ESCAP sur mon téléphone');
+    const mute = page.getByLabel('Recevoir les notifications de cette ESCAP sur mes appareils');
     await mute.waitFor();
     expect(await mute.isChecked()).toBe(true);
     await mute.uncheck();
-    await page.getByText('Coupées sur vos téléphones').waitFor();
+    await page.getByText('Coupées sur vos appareils').waitFor();
     expect(expectStatus(await nurse.agent.get(`/api/teams/${team.id}/push-mute`), 200)).toEqual({
       muted: true,
     });
