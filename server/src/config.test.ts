@@ -16,8 +16,14 @@ describe('parseConfig', () => {
     expect(config.sessionSecret).toHaveLength(64);
   });
 
-  it('gathers note writes 50 ms and budgets memory by default; 0 turns either off', () => {
-    expect(parseConfig({}).notes).toMatchObject({ writeLingerMs: 50, memoryBudgetMb: 1536 });
+  it('gathers note writes 50 ms, unloads idle notes after 30 s and budgets memory by default; 0 turns either off', () => {
+    expect(parseConfig({}).notes).toMatchObject({
+      writeLingerMs: 50,
+      memoryBudgetMb: 1536,
+      idleUnloadMs: 30_000,
+    });
+    expect(parseConfig({ NOTE_IDLE_UNLOAD_MS: '500' }).notes.idleUnloadMs).toBe(500);
+    expect(() => parseConfig({ NOTE_IDLE_UNLOAD_MS: '-1' })).toThrow(ConfigError);
     expect(
       parseConfig({ NOTE_WRITE_LINGER_MS: '0', NOTE_MEMORY_BUDGET_MB: '0' }).notes,
     ).toMatchObject({ writeLingerMs: 0, memoryBudgetMb: undefined });

@@ -85,6 +85,8 @@ const envSchema = z.object({
   NOTE_WRITE_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(50),
   /** Resident memory (MB) above which notes not yet in memory are refused; 0 turns it off. */
   NOTE_MEMORY_BUDGET_MB: z.coerce.number().int().min(0).max(1_000_000).default(1536),
+  /** How long a note nobody has open stays in memory (ms) before it is dropped. */
+  NOTE_IDLE_UNLOAD_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
   /** Participation ledger: calendar years are counted in this IANA time zone. */
   LEDGER_TIME_ZONE: z
     .string()
@@ -231,6 +233,7 @@ export interface Config {
     writeLingerMs: number;
     /** undefined: no budget (NOTE_MEMORY_BUDGET_MB=0). */
     memoryBudgetMb: number | undefined;
+    idleUnloadMs: number;
   };
   ledger: LedgerSettings;
   /** undefined: no limit at all (RATE_LIMITS=false). */
@@ -354,6 +357,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
       compactAfter: e.NOTE_COMPACT_AFTER,
       writeLingerMs: e.NOTE_WRITE_LINGER_MS,
       memoryBudgetMb: e.NOTE_MEMORY_BUDGET_MB || undefined,
+      idleUnloadMs: e.NOTE_IDLE_UNLOAD_MS,
     },
     ledger: {
       timeZone: e.LEDGER_TIME_ZONE,

@@ -242,7 +242,7 @@ export async function buildServices({
   const late: { sync?: NoteSync } = {};
   const registry = new DocRegistry(noteStore, logger, {
     compactAfter: config.notes.compactAfter,
-    idleMs: 30_000,
+    idleMs: config.notes.idleUnloadMs,
     onLoaded: (live) => late.sync?.loaded(live),
     memoryBudgetBytes: config.notes.memoryBudgetMb && config.notes.memoryBudgetMb * 1024 * 1024,
   });

@@ -8,7 +8,7 @@ import { registerNoteModels } from '../../server/src/notes/model.js';
 import { DocRegistry } from '../../server/src/notes/registry.js';
 import { NoteStore } from '../../server/src/notes/store.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { WireNote } from '../helpers/noteWire.js';
+import { storedPieces, WireNote } from '../helpers/noteWire.js';
 import { activeTeam } from '../teamFactories.js';
 
 /**
@@ -79,5 +79,41 @@ describe('notes: memory budget, end to end', () => {
       error: { code: 'server_busy', message: ERROR_MESSAGES.server_busy },
     });
     expect(t.app.services.registry.size).toBe(0);
+  });
+});
+
+describe('notes: idle notes unloaded on a setting', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // NOTE_IDLE_UNLOAD_MS=0: a note is dropped as soon as nobody has it open.
+    t = await startTestApp({ env: { NOTE_IDLE_UNLOAD_MS: '0' } });
+  });
+  afterAll(() => t.close());
+
+  it('a note nobody has open is compacted and dropped, and opens again with every edit', async () => {
+    const { team, creator } = await activeTeam(t);
+    const { registry } = t.app.services;
+    const docId = `${team.id}:plan`;
+    const unloaded = new Promise<void>((resolve) =>
+      registry.onUnloaded((id) => id === docId && resolve()),
+    );
+    const first = await WireNote.open(creator, team.id);
+    expect(await first.send(first.append('Tension 12/8'))).toEqual({
+      ok: true,
+      data: { stored: true },
+    });
+    expect(registry.size).toBe(1);
+    first.close();
+    await unloaded;
+    expect(registry.size).toBe(0);
+    // Unloading compacted the note: one snapshot, no update row left.
+    const pieces = await storedPieces(t.db, team.id);
+    expect({ snapshots: pieces.snapshots.length, updates: pieces.updates.length }).toEqual({
+      snapshots: 1,
+      updates: 0,
+    });
+    const again = await WireNote.open(creator, team.id);
+    expect(again.text()).toBe('Tension 12/8');
+    again.close();
   });
 });

@@ -56,6 +56,7 @@ export interface RegistryOptions {
  */
 export class DocRegistry {
   private readonly docs = new Map<string, Promise<LiveDoc>>();
+  private readonly unloadListeners: ((id: string) => void)[] = [];
 
   constructor(
     private readonly store: NoteStore,
@@ -79,6 +80,11 @@ export class DocRegistry {
       );
     }
     return live;
+  }
+
+  /** Told each time an idle note is dropped from memory (its writes flushed and compacted). */
+  onUnloaded(listener: (id: string) => void): void {
+    this.unloadListeners.push(listener);
   }
 
   /** Every copy this instance holds (loaded), for a re-sync after Redis was away. */
@@ -194,5 +200,6 @@ export class DocRegistry {
     if (live.subscribers > 0) return;
     this.docs.delete(live.id);
     live.doc.destroy();
+    for (const listener of this.unloadListeners) listener(live.id);
   }
 }
