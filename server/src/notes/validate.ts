@@ -16,28 +16,39 @@ import { AppError } from '../http/errors.js';
 export function checkUpdate(doc: Y.Doc, update: Uint8Array, maxBytes: number): void {
   if (update.byteLength === 0) throw invalid();
   if (update.byteLength > maxBytes) throw new AppError('update_too_large');
-  let meta: { from: Map<number, number>; to: Map<number, number> };
   let decoded: ReturnType<typeof Y.decodeUpdate>;
   try {
-    meta = Y.parseUpdateMeta(update);
+    // Decoded once: where each client's structs start and end is read from the structs
+    // themselves (Y.parseUpdateMeta would decode the whole update a second time per edit).
     decoded = Y.decodeUpdate(update);
   } catch {
     throw invalid();
   }
-  const known = Y.decodeStateVector(Y.encodeStateVector(doc));
-  // What the document holds once the update is in: for each client, every clock below this.
-  const reach = new Map(known);
-  for (const [client, clock] of meta.from) {
-    const have = known.get(client) ?? 0;
-    const to = meta.to.get(client) ?? 0;
-    if (clock > have || to > MAX_CLOCK) throw invalid();
-    reach.set(client, Math.max(have, to));
+  // What the document holds, per client: every clock below this (read from the store; encoding
+  // and decoding its whole state vector per edit cost as much as the check itself).
+  const known = (client: number) => Y.getState(doc.store, client);
+  // Where each client's structs start (the lowest clock) and end (the highest).
+  const from = new Map<number, number>();
+  const to = new Map<number, number>();
+  for (const { id, length } of decoded.structs) {
+    const start = from.get(id.client);
+    if (start === undefined || id.clock < start) from.set(id.client, id.clock);
+    to.set(id.client, Math.max(to.get(id.client) ?? 0, id.clock + length));
   }
-  const has = (id: Y.ID | null) => id === null || id.clock < (reach.get(id.client) ?? 0);
+  // What the document holds once the update is in: for each client, every clock below this.
+  const reach = new Map<number, number>();
+  for (const [client, clock] of from) {
+    const have = known(client);
+    const end = to.get(client) ?? 0;
+    if (clock > have || end > MAX_CLOCK) throw invalid();
+    reach.set(client, Math.max(have, end));
+  }
+  const reachOf = (client: number) => reach.get(client) ?? known(client);
+  const has = (id: Y.ID | null) => id === null || id.clock < reachOf(id.client);
   for (const struct of decoded.structs) {
     if (struct instanceof Y.Skip) {
       // A gap in the update: what follows it needs the missing range, which we must hold.
-      if (struct.id.clock + struct.length > (known.get(struct.id.client) ?? 0)) throw invalid();
+      if (struct.id.clock + struct.length > known(struct.id.client)) throw invalid();
     } else if (struct instanceof Y.Item) {
       const parent = struct.parent;
       if (!has(struct.origin) || !has(struct.rightOrigin)) throw invalid();
@@ -47,7 +58,7 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, maxBytes: number): v
   // Deleting unknown items would be kept aside as "pending deletions", the same lever.
   for (const [client, ranges] of decoded.ds.clients) {
     for (const { clock, len } of ranges) {
-      if (clock + len > (reach.get(client) ?? 0)) throw invalid();
+      if (clock + len > reachOf(client)) throw invalid();
     }
   }
 }
