@@ -1,6 +1,4 @@
-import { ZxcvbnFactory, type OptionsType } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as fr from '@zxcvbn-ts/language-fr';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { LIMITS } from './limits.js';
 
 /**
@@ -12,16 +10,25 @@ import { LIMITS } from './limits.js';
  */
 export const MIN_SCORE = 3;
 
-let estimator: ZxcvbnFactory | undefined;
+let estimator: Promise<ZxcvbnFactory> | undefined;
 
-function zxcvbn(): ZxcvbnFactory {
-  const options: OptionsType = {
-    dictionary: { ...common.dictionary, ...fr.dictionary },
-    graphs: common.adjacencyGraphs,
-    translations: fr.translations,
-  };
-  // Built on first use: loading the dictionaries takes a fifth of a second.
-  estimator ??= new ZxcvbnFactory(options);
+/**
+ * Loaded and built on first use, not at start: the dictionaries take a fifth of a second to
+ * load and about 25 MB of resident memory, for the few requests that set a password.
+ */
+function zxcvbn(): Promise<ZxcvbnFactory> {
+  estimator ??= Promise.all([
+    import('@zxcvbn-ts/core'),
+    import('@zxcvbn-ts/language-common'),
+    import('@zxcvbn-ts/language-fr'),
+  ]).then(
+    ([{ ZxcvbnFactory }, common, fr]) =>
+      new ZxcvbnFactory({
+        dictionary: { ...common.dictionary, ...fr.dictionary },
+        graphs: common.adjacencyGraphs,
+        translations: fr.translations,
+      }),
+  );
   return estimator;
 }
 
@@ -32,7 +39,10 @@ export interface PasswordVerdict {
 }
 
 /** Judges a new password; `userInputs` are the account's own words (names, e-mail, RPPS). */
-export function judgePassword(password: string, userInputs: string[] = []): PasswordVerdict {
+export async function judgePassword(
+  password: string,
+  userInputs: string[] = [],
+): Promise<PasswordVerdict> {
   if ([...password].length < LIMITS.passwordMin) {
     return {
       ok: false,
@@ -43,7 +53,7 @@ export function judgePassword(password: string, userInputs: string[] = []): Pass
     return { ok: false, message: 'Le mot de passe ne peut pas être fait que d’espaces.' };
   }
   // zxcvbn's cost grows with length; past 100 characters a password is long enough by itself.
-  const result = zxcvbn().check(password.slice(0, 100), userInputs.filter(Boolean));
+  const result = (await zxcvbn()).check(password.slice(0, 100), userInputs.filter(Boolean));
   if (result.score >= MIN_SCORE) return { ok: true, message: '' };
   const advice = [result.feedback.warning, ...result.feedback.suggestions]
     .filter((s): s is string => Boolean(s))

@@ -47,6 +47,10 @@ describe('socket.io handshake', () => {
     expect(ready.professional.id).toBe(professional.id);
     const pong = await socket.emitWithAck('health:ping');
     expect(pong.ok).toBe(true);
+    // Once connected, the server keeps the handshake it read, not the upgrade request.
+    const server = t.app.io.of('/').sockets.get(socket.id!);
+    expect(server?.handshake.headers.cookie).toContain('=');
+    expect(server?.conn.request).toBeNull();
 
     const ended = new Promise<void>((resolve) => socket.on('session:ended', () => resolve()));
     const disconnected = new Promise<string>((resolve) => socket.on('disconnect', resolve));

@@ -115,7 +115,7 @@ export class AccountService {
     const doc = await this.Professional.findById(reset.professionalId).lean<ProfessionalDoc>();
     if (!doc) throw new AppError('token_invalid');
     // Judged before the link is used up: a refused password leaves the link usable.
-    assertStrongPassword(password, doc);
+    await assertStrongPassword(password, doc);
     const passwordHash = await hashPassword(password);
     const now = this.deps.now();
     const { Credential, Session } = this.deps.auth;

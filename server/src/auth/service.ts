@@ -47,14 +47,14 @@ export interface AuthServiceDeps {
 }
 
 /** Refuses a weak new password with the estimator's French advice (shared/src/password.ts). */
-export function assertStrongPassword(
+export async function assertStrongPassword(
   password: string,
   account: { firstName?: string; lastName?: string; email?: string; rpps?: string },
-): void {
+): Promise<void> {
   const userInputs = [account.firstName, account.lastName, account.rpps, account.email]
     .filter((s): s is string => Boolean(s))
     .flatMap((s) => [s, ...s.split(/[@.\s_-]+/)]);
-  const verdict = judgePassword(password, userInputs);
+  const verdict = await judgePassword(password, userInputs);
   if (!verdict.ok)
     throw new AppError('weak_password', { field: 'password', message: verdict.message });
 }
@@ -99,7 +99,7 @@ export class AuthService {
    */
   async signUp(input: SignUp): Promise<AuthSession> {
     const { Professional, Credential } = this.deps.models;
-    assertStrongPassword(input.password, input);
+    await assertStrongPassword(input.password, input);
     const rppsCheck = (await this.deps.signUpCheck?.check(input)) ?? null;
     const id = new Types.ObjectId();
     const passwordHash = await hash(input.password, ARGON2);

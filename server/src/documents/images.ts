@@ -1,10 +1,21 @@
 import { availableParallelism } from 'node:os';
-import sharp from 'sharp';
+import type SharpModule from 'sharp';
 import { DOCUMENT_LIMITS, type DocumentMime } from '../../../shared/src/documents.js';
 import { AppError } from '../http/errors.js';
 
-// No libvips operation cache: every image is seen once, and a cache only holds memory.
-sharp.cache(false);
+let loading: Promise<typeof SharpModule> | undefined;
+/**
+ * sharp (and libvips, about 25 MB resident) is loaded at the first image, not at start: an
+ * instance that never receives a photo never pays for it (docs/notes.md, "Memory").
+ */
+function loadSharp(): Promise<typeof SharpModule> {
+  loading ??= import('sharp').then(({ default: sharp }) => {
+    // No libvips operation cache: every image is seen once, and a cache only holds memory.
+    sharp.cache(false);
+    return sharp;
+  });
+  return loading;
+}
 
 /** Larger images are refused as unreadable (a decompression bomb costs no more than this). */
 const MAX_PIXELS = 100_000_000;
@@ -87,6 +98,7 @@ export class ByteBudget {
 export function reencode(input: Buffer, mime: DocumentMime): Promise<Reencoded> {
   return slots.run(async () => {
     const heic = mime === 'image/heic' || mime === 'image/heif';
+    const sharp = await loadSharp();
     try {
       const source = () =>
         sharp(input, {

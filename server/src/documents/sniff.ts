@@ -1,4 +1,4 @@
-import { fileTypeFromBuffer, supportedExtensions } from 'file-type';
+import type * as FileType from 'file-type';
 import {
   DOCUMENT_LIMITS,
   EXTENSIONS,
@@ -52,6 +52,7 @@ export async function inspect(
     headBytes += next.value.length;
     if (headBytes > opts.maxBytes) throw tooLarge(opts.maxBytes);
   }
+  const { fileTypeFromBuffer, supportedExtensions } = await loadFileType();
   const type = headBytes > 0 ? await fileTypeFromBuffer(Buffer.concat(head)) : undefined;
   const mime = type?.mime as DocumentMime | undefined;
   if (!mime || !opts.allowed.includes(mime)) {
@@ -59,7 +60,7 @@ export async function inspect(
     throw new AppError('file_type_refused');
   }
   const ext = extensionOf(opts.fileName);
-  if (ext && !EXTENSIONS[mime].includes(ext) && isKnownExtension(ext)) {
+  if (ext && !EXTENSIONS[mime].includes(ext) && isKnownExtension(ext, supportedExtensions)) {
     await iterator.return?.();
     throw new AppError('file_type_mismatch');
   }
@@ -100,8 +101,15 @@ export function extensionOf(fileName: string): string | undefined {
  * Only an extension that names a file type counts against the bytes: "compte.rendu.2024" is a
  * name with a dot, not a claim about its contents.
  */
-function isKnownExtension(ext: string): boolean {
-  return supportedExtensions.has(ext) || COMMON.has(ext);
+function isKnownExtension(ext: string, supported: ReadonlySet<string>): boolean {
+  return supported.has(ext) || COMMON.has(ext);
+}
+
+let fileType: Promise<typeof FileType> | undefined;
+/** file-type is loaded at the first upload, not at start (docs/notes.md, "Memory"). */
+function loadFileType(): Promise<typeof FileType> {
+  fileType ??= import('file-type');
+  return fileType;
 }
 const COMMON = new Set(['jpg', 'jpeg', 'jfif', 'heic', 'heif', 'html', 'htm', 'svg', 'txt', 'js']);
 

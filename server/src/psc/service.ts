@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Types, type Connection } from 'mongoose';
-import * as oidc from 'openid-client';
+import type * as Oidc from 'openid-client';
 import type { AuthModels, ProfessionalDoc } from '../auth/model.js';
 import type { AuthService, AuthSession } from '../auth/service.js';
 import { hashToken } from '../auth/tokens.js';
@@ -39,11 +39,12 @@ export type CallbackOutcome =
  * metadata is discovered on first use and kept; a failed discovery is retried next time.
  */
 export class ProSanteConnect {
-  private discovered: Promise<oidc.ServerMetadata> | undefined;
+  private discovered: Promise<Oidc.ServerMetadata> | undefined;
 
   constructor(private readonly deps: PscDeps) {}
 
-  private async server(): Promise<oidc.ServerMetadata> {
+  private async server(): Promise<Oidc.ServerMetadata> {
+    const oidc = await loadOidc();
     this.discovered ??= oidc
       .discovery(
         new URL(this.deps.settings.issuer),
@@ -66,7 +67,8 @@ export class ProSanteConnect {
    * A client configuration whose clock is the app's: token lifetimes are judged at the time
    * every other rule of the app reads (tests move it to see an expired token refused).
    */
-  private async configuration(): Promise<oidc.Configuration> {
+  private async configuration(): Promise<Oidc.Configuration> {
+    const oidc = await loadOidc();
     const skew = Math.round((this.deps.now().getTime() - Date.now()) / 1000);
     const { clientId, clientSecret } = this.deps.settings;
     const config = new oidc.Configuration(
@@ -85,6 +87,7 @@ export class ProSanteConnect {
     invitation: string | null,
   ): Promise<{ url: string; browserKey: string }> {
     const config = await this.configuration();
+    const oidc = await loadOidc();
     const codeVerifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
@@ -130,6 +133,7 @@ export class ProSanteConnect {
     let subject: string;
     try {
       const config = await this.configuration();
+      const oidc = await loadOidc();
       const tokens = await oidc.authorizationCodeGrant(config, currentUrl, {
         pkceCodeVerifier: login.codeVerifier,
         expectedState: login.state,
@@ -281,4 +285,11 @@ function toIdentity(login: PscLoginDoc): PscIdentity {
     lastName: i.lastName!,
     email: i.email || null,
   };
+}
+
+let oidcModule: Promise<typeof Oidc> | undefined;
+/** openid-client is loaded at the first Pro Santé Connect sign-in, not at start. */
+function loadOidc(): Promise<typeof Oidc> {
+  oidcModule ??= import('openid-client');
+  return oidcModule;
 }

@@ -81,6 +81,10 @@ export function createSocketServer(
   });
 
   io.on('connection', (socket) => {
+    // The upgrade request (its headers, raw headers, parser state) would stay referenced for
+    // the socket's whole life: the handshake is read (cookie above, into `socket.handshake`),
+    // nothing reads the request again, and a few kB per socket add up with thousands open.
+    (socket.conn as { request: unknown }).request = null;
     const { professional, sessionId } = socket.data;
     const log = logger.child({ socketId: socket.id, userId: professional.id });
     void socket.join([rooms.user(professional.id), rooms.session(sessionId), ...socket.data.rooms]);

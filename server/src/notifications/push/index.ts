@@ -1,5 +1,5 @@
 import type { Connection, Model } from 'mongoose';
-import webpush from 'web-push';
+import { createECDH } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { Notifications } from '../service.js';
@@ -30,7 +30,7 @@ export function buildPush(deps: {
   if (deps.config.vapid) {
     vapid = deps.config.vapid;
   } else {
-    vapid = { ...webpush.generateVAPIDKeys(), subject: 'mailto:admin@escap.local' };
+    vapid = { ...vapidKeyPair(), subject: 'mailto:admin@escap.local' };
     deps.logger.warn(
       'VAPID keys not set: an ephemeral pair for this start, push subscriptions will not survive a restart',
     );
@@ -49,4 +49,19 @@ export function buildPush(deps: {
   });
   deps.notifications.addSink(sink);
   return { PushSubscription, sink, settings, publicKey: vapid.publicKey };
+}
+
+/**
+ * A VAPID key pair (RFC 8292: P-256), encoded as web-push reads it: the public key as the
+ * uncompressed point (65 bytes), the private key as its 32 bytes, both base64url. Made here
+ * rather than by web-push so that web-push loads only when a push is sent.
+ */
+export function vapidKeyPair(): { publicKey: string; privateKey: string } {
+  const curve = createECDH('prime256v1');
+  curve.generateKeys();
+  const fixed = (b: Buffer, n: number) => Buffer.concat([Buffer.alloc(n - b.length), b]);
+  return {
+    publicKey: fixed(curve.getPublicKey(), 65).toString('base64url'),
+    privateKey: fixed(curve.getPrivateKey(), 32).toString('base64url'),
+  };
 }
