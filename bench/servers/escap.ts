@@ -10,6 +10,7 @@
 //   BENCH_SEED_FILE      where to write { engine, docs: { docName: { teamId, cookies } } }
 //   BENCH_STORED_UPDATES optional: a file of Yjs updates ([u32le length][bytes]*) stored as the
 //                        note of the first roster document before the server listens (W3 'stored')
+//   BENCH_MEMORY_LOG     optional: memory and acknowledgements every second, in the log
 //   BENCH_STORED_LAYOUT  'compacted' (default): as the server's own compaction leaves a note, one
 //                        snapshot merging the older edits plus the last NOTE_COMPACT_AFTER - 1
 //                        edits as update rows; 'raw': every edit as its own update row (the store
@@ -109,6 +110,32 @@ if (seedFile) {
 }
 
 app.httpServer.listen(config.port, config.host, () => console.log('READY'));
+// BENCH_MEMORY_LOG=1: every second in the server's log, process.memoryUsage() (what a peak is
+// made of: the V8 heap, its committed size, or memory outside it) and the edits acknowledged
+// that second with their acknowledgement time (from the app's own /metrics histogram, read
+// over loopback, which the app answers without a token), to see a write backlog build.
+if (process.env.BENCH_MEMORY_LOG) {
+  let before = new Map<string, number>();
+  setInterval(() => {
+    const m = process.memoryUsage();
+    const mb = (n: number) => Math.round(n / 1048576);
+    fetch(`http://127.0.0.1:${config.port}/metrics`)
+      .then((r) => r.text())
+      .then((text) => {
+        const now = new Map<string, number>();
+        const re = /^escap_ack_latency_seconds_bucket\{le="([^"]+)",event="note:update"\} (\d+)/gm;
+        for (const [, le, n] of text.matchAll(re)) now.set(le!, Number(n));
+        const last = [...now].map(([le, n]) => [le, n - (before.get(le) ?? 0)] as const);
+        before = now;
+        const total = last.at(-1)?.[1] ?? 0;
+        const upTo = (q: number) => last.find(([, n]) => n >= q * total)?.[0] ?? '-';
+        console.log(
+          `memory rss ${mb(m.rss)} heapTotal ${mb(m.heapTotal)} heapUsed ${mb(m.heapUsed)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)} acks ${total} p50<=${upTo(0.5)}s p95<=${upTo(0.95)}s`,
+        );
+      })
+      .catch(() => undefined);
+  }, 1000).unref();
+}
 
 let stopping = false;
 const stop = () => {
