@@ -30,12 +30,14 @@ const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, {
  * upgrade). Strict base64, so that stray characters are an error rather than silently skipped.
  */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+// Text first: it is what every edit of the app's provider is, and a union tries its options in
+// order (a failed first option costs an issue object per edit).
 const clientBytes = z.union([
-  bytes,
   z
     .string()
     .regex(BASE64)
     .transform((text) => decodeRelay(text)),
+  bytes,
 ]);
 
 export const noteAddressSchema = z.strictObject({

@@ -185,7 +185,10 @@ export class DocRegistry {
       evicted: false,
       fullState: undefined,
     };
-    doc.on('update', () => {
+    // After each transaction, not on 'update': an 'update' listener makes Yjs encode every
+    // transaction's update for it, a cost per edit for bytes nobody reads here. A transaction
+    // that changed nothing also drops the cache; the next newcomer encodes it again.
+    doc.on('afterTransaction', () => {
       live.fullState = undefined;
     });
     return live;
