@@ -77,6 +77,8 @@ for (const name of apps) {
     problems.push(`${name}: MONGODB_URI must name the replica set`);
   if (!env.REDIS_URL) problems.push(`${name}: REDIS_URL is needed with several instances`);
   if (!('SESSION_SECRET' in env)) problems.push(`${name}: SESSION_SECRET must be passed on`);
+  if (!('STATEMENT_SIGNING_KEY' in env))
+    problems.push(`${name}: STATEMENT_SIGNING_KEY must be passed on`);
   if (app.read_only !== 'true') problems.push(`${name} should run with read_only: true`);
   if (!app.healthcheck?.test) problems.push(`${name} needs a healthcheck`);
   if (app.ports) problems.push(`${name} must not publish a port: the proxy is the way in`);

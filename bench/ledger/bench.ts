@@ -26,6 +26,7 @@ import { registerLedgerModels } from '../../server/src/ledger/model.js';
 import { newReference } from '../../server/src/ledger/codes.js';
 import { reportPipelines } from '../../server/src/ledger/report.js';
 import { LedgerService } from '../../server/src/ledger/service.js';
+import { StatementSigner } from '../../server/src/ledger/signing.js';
 import { createLogger } from '../../server/src/logger.js';
 import { registerTeamModels } from '../../server/src/teams/model.js';
 import { generate, ruleInputs, type Scale } from './dataset.js';
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
     console.log(`inserted in ${(ms(t0) / 1000).toFixed(1)} s`);
 
     const ledger = new LedgerService({
+      signer: new StatementSigner(),
       teams,
       Counter,
       Professional: auth.Professional,

@@ -62,7 +62,8 @@ const logger = createLogger(process.env.LOG_LEVEL ?? 'silent', false);
 const database = await startDatabase({ uri: process.env.MONGODB_URI, logger });
 // A real MongoDB may be shared: every run gets its own database, dropped at exit.
 const dbName = database.engine === 'mongodb' ? `escap-bench-${process.pid}-${Date.now()}` : 'escap';
-// Production settings: the production checks need MONGODB_URI and SESSION_SECRET, which are
+// Production settings: the production checks need MONGODB_URI, SESSION_SECRET and
+// STATEMENT_SIGNING_KEY, which are
 // given here (the database's URI, a random secret).
 const config = parseConfig({
   ...process.env,
@@ -70,6 +71,7 @@ const config = parseConfig({
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   MONGODB_URI: database.uri,
   SESSION_SECRET: process.env.SESSION_SECRET ?? randomBytes(32).toString('hex'),
+  STATEMENT_SIGNING_KEY: process.env.STATEMENT_SIGNING_KEY ?? randomBytes(32).toString('base64'),
   DEMO_DATA: 'false',
   // The notes and chat benchmarks measure the sync path at rates no person types at (W1's
   // typists, W3's replayed seed): the fairness limits would refuse them. bench:flood measures

@@ -19,7 +19,7 @@ import { errorHandler, notFound } from './http/errors.js';
 import { csrfProtection, loadSession, requestContext, requireJsonBody } from './http/middleware.js';
 import './http/types.js';
 import { invitationRoutes, teamInvitationRoutes } from './invitations/routes.js';
-import { ledgerRoutes } from './ledger/routes.js';
+import { ledgerRoutes, statementKeysRoute } from './ledger/routes.js';
 import { safeError, type Logger } from './logger.js';
 import { noteRoutes } from './notes/routes.js';
 import { noteSocketFeature } from './notes/socket.js';
@@ -215,6 +215,7 @@ export async function createApp({
   api.use((_req, _res, next) => next(notFound()));
   app.use('/api', api);
   app.use(metricsRoutes(metrics, config.metricsToken));
+  app.use(statementKeysRoute(s.statementKeys));
 
   if (config.clientDist && existsSync(config.clientDist)) {
     const dist = config.clientDist;

@@ -86,17 +86,36 @@ describe('parseConfig', () => {
     }
   });
 
-  it('requires a session secret and a real database in production', () => {
+  it('requires a session secret, a statement signing key and a real database in production', () => {
     expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(
-      /SESSION_SECRET[\s\S]*MONGODB_URI/,
+      /SESSION_SECRET[\s\S]*STATEMENT_SIGNING_KEY[\s\S]*MONGODB_URI/,
     );
     const config = parseConfig({
       NODE_ENV: 'production',
       SESSION_SECRET: 'x'.repeat(32),
+      STATEMENT_SIGNING_KEY: Buffer.alloc(32, 7).toString('base64'),
       MONGODB_URI: 'mongodb://mongo:27017/escap?replicaSet=rs0',
     });
     expect(config.secureCookies).toBe(true);
     expect(config.logLevel).toBe('info');
+  });
+
+  it('statement keys: 32-byte seeds and public keys in base64, refused otherwise', () => {
+    const seed = Buffer.alloc(32, 1);
+    expect(parseConfig({ STATEMENT_SIGNING_KEY: seed.toString('base64') }).statements).toEqual({
+      signingSeed: seed,
+      previousKeys: [],
+    });
+    expect(() => parseConfig({ STATEMENT_SIGNING_KEY: 'c2hvcnQ=' })).toThrow(
+      /STATEMENT_SIGNING_KEY/,
+    );
+    const keys = [Buffer.alloc(32, 2), Buffer.alloc(32, 3)].map((k) => k.toString('base64'));
+    expect(
+      parseConfig({ STATEMENT_PREVIOUS_KEYS: keys.join(', ') }).statements.previousKeys,
+    ).toEqual(keys);
+    expect(() => parseConfig({ STATEMENT_PREVIOUS_KEYS: 'abc' })).toThrow(
+      /STATEMENT_PREVIOUS_KEYS/,
+    );
   });
 
   it('is quiet in tests', () => {
@@ -139,6 +158,7 @@ describe('parseConfig', () => {
     const production = {
       NODE_ENV: 'production',
       SESSION_SECRET: 'x'.repeat(32),
+      STATEMENT_SIGNING_KEY: Buffer.alloc(32, 7).toString('base64'),
       MONGODB_URI: 'mongodb://db:27017/escap',
     };
     expect(() =>
@@ -150,6 +170,7 @@ describe('parseConfig', () => {
     const production = {
       NODE_ENV: 'production',
       SESSION_SECRET: 'x'.repeat(32),
+      STATEMENT_SIGNING_KEY: Buffer.alloc(32, 7).toString('base64'),
       MONGODB_URI: 'mongodb://db:27017/escap',
     };
     expect(() => parseConfig({ ...production, SMTP_URL: 'smtp://mail:25' })).toThrow(/PUBLIC_URL/);
@@ -172,6 +193,7 @@ describe('parseConfig', () => {
     const production = {
       NODE_ENV: 'production',
       SESSION_SECRET: 'x'.repeat(32),
+      STATEMENT_SIGNING_KEY: Buffer.alloc(32, 7).toString('base64'),
       MONGODB_URI: 'mongodb://db:27017/escap',
       SMS_TOKEN: token,
     };

@@ -137,6 +137,30 @@ const envSchema = z.object({
   SMS_URL: z.url().optional(),
   /** Sent as `Authorization: Bearer …` to SMS_URL. */
   SMS_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  /**
+   * The Ed25519 key yearly statements are signed with (docs/ledger.md, "Signature"): its 32-byte
+   * seed in base64 (`openssl rand -base64 32`). Required in production, the same on every
+   * instance; elsewhere a key per start.
+   */
+  STATEMENT_SIGNING_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, {
+      error: 'must be 32 bytes in base64 (openssl rand -base64 32)',
+    })
+    .optional(),
+  /** Public keys (base64, comma-separated) still published after a rotation, for old statements. */
+  STATEMENT_PREVIOUS_KEYS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    )
+    .refine((keys) => keys.every((k) => Buffer.from(k, 'base64').length === 32), {
+      error: 'each key must be 32 bytes in base64',
+    }),
   /** Web Push (docs/notifications.md, "Push"): unset outside production, a pair per start. */
   VAPID_PUBLIC_KEY: z.string().min(20).optional(),
   VAPID_PRIVATE_KEY: z.string().min(20).optional(),
@@ -242,6 +266,11 @@ export interface Config {
   smtp: { url: string; from: string } | undefined;
   /** undefined: no SMS can be sent, so the patient's SMS channel is refused. */
   sms: { url: string; token: string } | undefined;
+  statements: {
+    /** undefined: a key per start (statements signed before a restart no longer verify). */
+    signingSeed: Buffer | undefined;
+    previousKeys: string[];
+  };
   /** undefined: an ephemeral pair is made at start (subscriptions do not survive a restart). */
   vapid: { publicKey: string; privateKey: string; subject: string } | undefined;
   /** Hosts (and their subdomains) push subscriptions may name in production. */
@@ -286,6 +315,11 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
   const e = result.data;
   if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
     problems.push('SESSION_SECRET: required in production');
+  }
+  if (e.NODE_ENV === 'production' && !e.STATEMENT_SIGNING_KEY) {
+    problems.push(
+      'STATEMENT_SIGNING_KEY: required in production (yearly statements are signed with it; openssl rand -base64 32)',
+    );
   }
   if (e.NODE_ENV === 'production' && !e.MONGODB_URI) {
     problems.push(
@@ -382,6 +416,12 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config
       : undefined,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
     sms: e.SMS_URL && e.SMS_TOKEN ? { url: e.SMS_URL, token: e.SMS_TOKEN } : undefined,
+    statements: {
+      signingSeed: e.STATEMENT_SIGNING_KEY
+        ? Buffer.from(e.STATEMENT_SIGNING_KEY, 'base64')
+        : undefined,
+      previousKeys: e.STATEMENT_PREVIOUS_KEYS,
+    },
     vapid:
       e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY
         ? {

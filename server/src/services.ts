@@ -19,6 +19,7 @@ import { InvitationCommands } from './invitations/commands.js';
 import { registerInvitationModel } from './invitations/model.js';
 import { InvitationService } from './invitations/service.js';
 import { registerLedgerModels } from './ledger/model.js';
+import { publishedKeys, StatementSigner } from './ledger/signing.js';
 import { LedgerService } from './ledger/service.js';
 import type { Logger } from './logger.js';
 import { registerNoteModels } from './notes/model.js';
@@ -320,7 +321,14 @@ export async function buildServices({
     now,
   });
   chat.onStored((m) => push.sink.messageSent(m));
+  const signer = new StatementSigner(config.statements.signingSeed);
+  if (!config.statements.signingSeed)
+    logger.warn(
+      'STATEMENT_SIGNING_KEY not set: statements are signed with a key for this start only, and no longer verify offline after a restart',
+    );
+  const statementKeys = publishedKeys(signer, config.statements.previousKeys);
   const ledger = new LedgerService({
+    signer,
     history: new TeamHistory(teamModels),
     Counter,
     Professional,
@@ -353,6 +361,7 @@ export async function buildServices({
   documents.handleEffects(outbox);
 
   return {
+    statementKeys,
     authModels,
     teamModels,
     outbox,

@@ -111,6 +111,9 @@ export interface StatementCheckView {
   >[];
   /** SHA-256 of the statement's content as issued. */
   digest: string;
+  /** The Ed25519 signature of the content (base64url) and the id of the key that made it. */
+  signature?: string;
+  keyId?: string;
   /** The statement's time zone: its days and time are shown in it, not the reader's. */
   timeZone: string;
 }

@@ -29,6 +29,9 @@ const statementSchema = new Schema(
     issuedAt: { type: Date, required: true },
     content: { type: String, required: true },
     digest: { type: String, required: true },
+    /** The signing key's id and the Ed25519 signature of `content` (signing.ts). */
+    keyId: { type: String },
+    signature: { type: String },
   },
   { versionKey: false },
 );

@@ -8,6 +8,7 @@ import {
 import { LEDGER_REASON_LABELS, type LedgerPeriodView } from '../../../shared/src/ledger.js';
 import { PROFESSION_LABELS } from '../../../shared/src/professions.js';
 import type { IssuedStatement } from './service.js';
+import { encodeForPdf, PDF_INFO_KEY } from './signing.js';
 
 /**
  * The yearly statement as a PDF (French). It lists each ESCAP by its pseudonymous reference
@@ -25,7 +26,7 @@ export async function renderStatementPdf(
   checkUrl: string,
 ): Promise<Buffer> {
   const { default: PDFDocument } = await import('pdfkit');
-  const { view, code, issuedAt, digest } = statement;
+  const { view, code, issuedAt, digest, signed } = statement;
   const tz = view.settings.timeZone;
   const dateTime = new Intl.DateTimeFormat('fr-FR', {
     timeZone: tz,
@@ -50,6 +51,9 @@ export async function renderStatementPdf(
       Subject: `${STATEMENT.short} ${code}`,
     },
   });
+  // The signed content, for `npm run statement:verify` (signing.ts); pdfkit writes any key
+  // of the document information, which its types do not list.
+  (doc.info as Record<string, unknown>)[PDF_INFO_KEY] = encodeForPdf(signed);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -84,6 +88,7 @@ export async function renderStatementPdf(
   line('Code de vérification', code);
   line('Vérifier sur', checkUrl);
   line('Empreinte SHA-256 du contenu', digest);
+  line('Signature Ed25519 du serveur, clé', signed.keyId);
 
   heading('Règle appliquée');
   doc.text(

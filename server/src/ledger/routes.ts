@@ -7,6 +7,7 @@ import { baseUrlOf } from '../teams/routes.js';
 import { renderStatementPdf } from './pdf.js';
 import { reportCsv } from './report.js';
 import type { LedgerService } from './service.js';
+import type { PublishedKey } from './signing.js';
 
 const actorOf = (req: Request): Professional => req.auth!.professional;
 /** The platform report is for gestionnaires only (the policy): anyone else gets 403 `forbidden`. */
@@ -78,5 +79,21 @@ export function ledgerRoutes(ledger: LedgerService, publicUrl: string | undefine
     res.send(reportCsv(view));
   });
 
+  return router;
+}
+
+/** Where a deployment publishes the keys its statements are signed with (docs/ledger.md). */
+export const STATEMENT_KEYS_PATH = '/.well-known/escap-statement-keys.json';
+
+/**
+ * The statement signing keys, public: a payer downloads them once and checks statements
+ * offline (`npm run statement:verify FILE --keys keys.json`).
+ */
+export function statementKeysRoute(keys: PublishedKey[]): Router {
+  const router = Router();
+  router.get(STATEMENT_KEYS_PATH, (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=3600');
+    res.json({ keys });
+  });
   return router;
 }

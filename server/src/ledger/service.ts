@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { SignedStatement, StatementSigner } from './signing.js';
 import { Types, type Model } from 'mongoose';
 import type {
   LedgerPeriodView,
@@ -33,6 +34,8 @@ export interface LedgerServiceDeps {
   settings: LedgerSettings;
   /** Settles terms that ran out with nobody acting, so their active period ends on time. */
   settleEndedTerms?: (teamIds: Types.ObjectId[]) => Promise<unknown>;
+  /** Signs each statement's content (docs/ledger.md, "Signature"). */
+  signer: StatementSigner;
   now?: () => Date;
 }
 
@@ -42,6 +45,8 @@ export interface IssuedStatement {
   code: string;
   issuedAt: Date;
   digest: string;
+  /** The content, the key's id and the Ed25519 signature, carried inside the PDF. */
+  signed: SignedStatement;
 }
 
 const periodViews = (periods: LedgerPeriod[]): LedgerPeriodView[] =>
@@ -155,7 +160,8 @@ export class LedgerService {
       const code = newStatementCode();
       const content = canonicalContent(code, issuedAt, view);
       const digest = createHash('sha256').update(content).digest('hex');
-      const statement = { view, code, issuedAt, digest };
+      const signed = this.deps.signer.sign(content);
+      const statement = { view, code, issuedAt, digest, signed };
       const document = await render(statement);
       try {
         await this.deps.ledger.Statement.create({
@@ -165,6 +171,8 @@ export class LedgerService {
           issuedAt,
           content,
           digest,
+          keyId: signed.keyId,
+          signature: signed.signature,
         });
         return { statement, document };
       } catch (err) {
@@ -205,6 +213,8 @@ export class LedgerService {
         activePeriods: e.activePeriods,
       })),
       digest: doc.digest,
+      // Statements issued before signing began have none.
+      ...(doc.signature && doc.keyId ? { signature: doc.signature, keyId: doc.keyId } : {}),
       timeZone: content.settings.timeZone,
     };
   }
