@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHAT_LIMITS, mentionText } from '../../shared/src/chat.js';
 import { yearOf } from '../../shared/src/time.js';
 import { liveMessages, markRead, page, send, sent } from '../helpers/chat.js';
@@ -85,6 +85,26 @@ describe('chat: only current members', () => {
       error: { code: 'not_found' },
     });
     expectError(await pharmacist.agent.get(`/api/teams/${team.id}/messages`), 404, 'not_found');
+  });
+
+  it('a socket reads its membership once for its sends, and a removal still refuses the next one', async () => {
+    const { team, creator, nurse } = await activeTeam(t);
+    const b = await live(nurse);
+    const member = vi.spyOn(t.app.services.teams, 'member');
+    try {
+      for (const text of ['Un', 'Deux', 'Trois']) await sent(b, team.id, text);
+      // The room is the right to write (docs/chat.md): one read for the three sends.
+      expect(member.mock.calls.filter(([, id]) => String(id) === team.id)).toHaveLength(1);
+    } finally {
+      member.mockRestore();
+    }
+    expectStatus(await creator.agent.post(`/api/teams/${team.id}/members/${nurse.id}/remove`), 200);
+    await b.waitFor('team:left', (p) => p.teamId === team.id);
+    expect(await send(b, team.id, 'Partie')).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    expect(await messageCount(team.id)).toBe(3);
   });
 
   it('a closed team is read-only: history readable, sending refused with team_closed', async () => {

@@ -4,13 +4,23 @@ import { AppError } from '../http/errors.js';
 import { safeError, type Logger } from '../logger.js';
 import type { CommandHooks } from '../commands/command.js';
 import type { AppMetrics } from '../metrics/metrics.js';
-import type { SocketFeature } from '../realtime/io.js';
+import { rooms, type SocketFeature } from '../realtime/io.js';
+import type { MemberContext } from '../teams/access.js';
+import { allowed } from '../teams/policy.js';
 import type { ChatService } from './service.js';
+
+/** How long a socket reuses the member context of its last send to a team (see below). */
+export const SENDER_CONTEXT_MS = 60_000;
 
 /**
  * The conversation on sockets: `chat:send` and `chat:read` with an acknowledgement. Members'
  * sockets are already in their teams' rooms (teams feature), which is where `chat:message` and
- * `chat:read` go; membership is read again for every event, like every HTTP request.
+ * `chat:read` go. A send is checked against the member context read for the socket's previous
+ * send to that team, while the socket is still in the team's room and for at most
+ * `SENDER_CONTEXT_MS`: the room is the right to write, as for notes, since removal, leaving,
+ * closure and consent withdrawal take every socket out of it at once (`TeamLive`). Only a
+ * context that allows sending is kept. Reading it again per message was two queries per
+ * message, most of the database's work under load (docs/chat.md). `chat:read` reads it per event.
  *
  * A socket's messages are stored in the order it sent them: each send is checked
  * asynchronously (membership, mentions, attachments) before it is stored, and a later message
@@ -29,6 +39,22 @@ export function chatSocketFeature(
       const who = () => socket.data.professional;
       /** The socket's latest send: settled once it is queued for writing, or has failed. */
       let last: Turn = { taken: Promise.resolve(), done: true };
+      /** Per team, the context of the socket's last allowed send and when it was read. */
+      const senders = new Map<string, { ctx: MemberContext; at: number }>();
+      const senderContext = async (teamId: string): Promise<MemberContext> => {
+        const kept = senders.get(teamId);
+        if (
+          kept &&
+          socket.rooms.has(rooms.team(teamId)) &&
+          Date.now() - kept.at < SENDER_CONTEXT_MS
+        )
+          return kept.ctx;
+        senders.delete(teamId);
+        const at = Date.now();
+        const ctx = await chat.member(who(), teamId);
+        if (allowed(ctx, 'message.send')) senders.set(teamId, { ctx, at });
+        return ctx;
+      };
 
       socket.on('chat:send', (payload, ack) => {
         if (typeof ack !== 'function') return;
@@ -44,7 +70,7 @@ export function chatSocketFeature(
           mine.done = true;
           admit();
         };
-        const sent = chat.member(who(), teamId).then(async (ctx) => {
+        const sent = senderContext(teamId).then(async (ctx) => {
           await hooks?.checkpoint?.('chat.send.checked');
           return chat.send(ctx, input, {
             turn: async () => {
