@@ -6,18 +6,24 @@ export type { Logger };
  * JSON logs in production, readable in development, quiet in tests. Redaction is a safety net
  * only: code must never pass health data or secrets to the logger in the first place.
  */
-export function createLogger(level: string, pretty: boolean): Logger {
-  return pino({
+/** `destination`: where the lines go (stdout without it; tests read them back). */
+export function createLogger(
+  level: string,
+  pretty: boolean,
+  destination?: pino.DestinationStream,
+): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: undefined,
     redact: {
       paths: ['req.headers.cookie', 'req.headers["x-csrf-token"]', '*.password', '*.token'],
       censor: '[redacted]',
     },
-    ...(pretty
+    ...(pretty && !destination
       ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } }
       : {}),
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /**

@@ -30,6 +30,8 @@ export interface TestAppOptions {
   dbName?: string;
   /** The app's clock (see `FakeClock`); the real time without it. */
   clock?: () => Date;
+  /** Where the app's log lines go (a test reads them back); stdout without it. */
+  logTo?: { write(line: string): void };
 }
 
 /** Starts the real app factory on port 0 against a database of its own. */
@@ -46,7 +48,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const db = await openConnection(inject('mongoUri'), { dbName });
-  const logger = createLogger(config.logLevel, false);
+  const logger = createLogger(config.logLevel, false, options.logTo);
   const app = await createApp({
     config,
     db,
