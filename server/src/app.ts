@@ -66,6 +66,8 @@ export interface AppDeps {
 
 export interface App {
   httpServer: HttpServer;
+  /** The HTTP routes (tests read the router to try every route). */
+  http: express.Express;
   io: AppServer;
   services: Services;
   /** Idempotent, ordered shutdown: stop accepting, close sockets, flush writes, close the database. */
@@ -263,5 +265,5 @@ export async function createApp({
       await db.close();
     })());
 
-  return { httpServer, io, services: s, close };
+  return { httpServer, http: app, io, services: s, close };
 }
