@@ -8,7 +8,7 @@ import type { ProfessionalDoc } from '../../server/src/auth/model.js';
 import { setRole } from '../../server/src/auth/roles.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { Agent, type ErrorBody } from '../helpers/http.js';
-import { routesOf, type Layer, type RouteEntry } from '../helpers/routes.js';
+import { appRoutes, urlFor, type RouteEntry } from '../helpers/routes.js';
 import { encodeRelay } from '../../shared/src/notes.js';
 import {
   activeTeam,
@@ -138,8 +138,7 @@ describe('authorisation matrix, from the router', () => {
   let routes: RouteEntry[];
   beforeAll(async () => {
     t = await startTestApp();
-    const { router } = t.app.http as unknown as { router: { stack: Layer[] } };
-    routes = routesOf(router.stack);
+    routes = appRoutes(t.app);
   });
   afterAll(() => t.close());
 
@@ -191,11 +190,7 @@ describe('authorisation matrix, from the router', () => {
     const answers: unknown[] = [];
     const expected: unknown[] = [];
     for (const route of routes.filter((r) => r.path.startsWith(TEAM_PREFIX))) {
-      const url = route.path
-        .replace(':teamId', team.id)
-        .replace(':doc', 'plan')
-        .replace(/:\w+/g, made)
-        .replace(/\/$/, '');
+      const url = urlFor(route.path, team.id, made);
       for (const [who, agent, status, code] of personas) {
         const res = await agent.request(route.method, url, bodyFor(route.method));
         const text = JSON.stringify(res.body ?? '');
@@ -221,7 +216,7 @@ describe('authorisation matrix, from the router', () => {
     for (const route of routes.filter((r) => !r.path.startsWith(TEAM_PREFIX))) {
       const audience = OTHER_ROUTES[key(route)];
       if (audience === 'public' || audience === undefined) continue;
-      const url = route.path.replace(/:\w+/g, made);
+      const url = urlFor(route.path, made, made);
       const res = await anonymous.request(route.method, url, bodyFor(route.method));
       answers.push({ route: key(route), who: 'signed out', status: res.status });
       expected.push({ route: key(route), who: 'signed out', status: 401 });

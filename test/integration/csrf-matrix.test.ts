@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { routesOf, type Layer } from '../helpers/routes.js';
+import { appRoutes, documentCounts, urlFor } from '../helpers/routes.js';
 import { activeTeam, type Pro } from '../teamFactories.js';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -23,19 +23,8 @@ describe('CSRF: every write route, from the router', () => {
   });
   afterAll(() => t.close());
 
-  /** Documents per collection of every model (the stand-in database cannot list them). */
-  const counts = async () => {
-    const out: Record<string, number> = {};
-    for (const name of t.db.modelNames().sort()) {
-      const { collection } = t.db.model(name);
-      out[collection.name] = await collection.countDocuments();
-    }
-    return out;
-  };
-
   it('refuses each write without its token or with a forged one, and writes nothing', async () => {
-    const { router } = t.app.http as unknown as { router: { stack: Layer[] } };
-    const writes = routesOf(router.stack).filter((r) => WRITES.has(r.method));
+    const writes = appRoutes(t.app).filter((r) => WRITES.has(r.method));
     // The walk sees the app's routes (a sanity floor, and a few known ones).
     expect(writes.length).toBeGreaterThan(40);
     for (const known of [
@@ -45,11 +34,11 @@ describe('CSRF: every write route, from the router', () => {
     ])
       expect(writes.map((r) => `${r.method} ${r.path}`)).toContain(known);
 
-    const before = await counts();
+    const before = await documentCounts(t.db);
     const other = String(new Types.ObjectId());
     for (const route of writes) {
       // Ids: the member's own team (the most a forged request could reach), others made up.
-      const url = route.path.replace(':teamId', teamId).replace(/:\w+/g, other);
+      const url = urlFor(route.path, teamId, other);
       const tries: Record<string, string>[] = [{}, { 'x-csrf-token': 'forged.value' }];
       for (const headers of tries) {
         const res = await pro.agent.request<{ error?: { code: string } }>(
@@ -72,6 +61,6 @@ describe('CSRF: every write route, from the router', () => {
         });
       }
     }
-    expect(await counts()).toEqual(before);
+    expect(await documentCounts(t.db)).toEqual(before);
   });
 });

@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import type { ErrorBody } from '../helpers/http.js';
-import { routesOf, type Layer } from '../helpers/routes.js';
+import { appRoutes, documentCounts, urlFor } from '../helpers/routes.js';
 import { activeTeam, type Pro } from '../teamFactories.js';
 
 /**
@@ -46,29 +46,16 @@ describe('hostile bodies at every write route', () => {
   });
   afterAll(() => t.close());
 
-  const counts = async () => {
-    const out: Record<string, number> = {};
-    for (const name of t.db.modelNames().sort()) {
-      const { collection } = t.db.model(name);
-      out[collection.name] = await collection.countDocuments();
-    }
-    return out;
-  };
-
   it('answers each with a 4xx and a code, pollutes nothing and writes nothing', async () => {
-    const { router } = t.app.http as unknown as { router: { stack: Layer[] } };
-    const writes = routesOf(router.stack).filter(
+    const writes = appRoutes(t.app).filter(
       (r) => r.method !== 'GET' && !BODYLESS.has(`${r.method} ${r.path}`),
     );
     expect(writes.length).toBeGreaterThan(40);
-    const before = await counts();
+    const before = await documentCounts(t.db);
     const made = String(new Types.ObjectId());
     const answers: unknown[] = [];
     for (const route of writes) {
-      const url = route.path
-        .replace(':teamId', teamId)
-        .replace(':doc', 'plan')
-        .replace(/:\w+/g, made);
+      const url = urlFor(route.path, teamId, made);
       for (const raw of HOSTILE_BODIES) {
         const res = await member.agent.request(route.method, url, undefined, { raw });
         const code = (res.body as ErrorBody | undefined)?.error?.code;
@@ -89,6 +76,6 @@ describe('hostile bodies at every write route', () => {
     expect(answers.filter((a) => !(a as { coded: boolean }).coded)).toEqual([]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
-    expect(await counts()).toEqual(before);
+    expect(await documentCounts(t.db)).toEqual(before);
   });
 });
