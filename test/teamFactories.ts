@@ -233,6 +233,38 @@ export async function activeTeam(
   return { team, creator: creator!, nurse: nurse!, pharmacist: pharmacist! };
 }
 
+/**
+ * An active team of five, then: one member removed, one who left, and an outsider. Also a
+ * pending invitation, for the cancel route.
+ */
+export async function teamWithFormerMembers(t: TestApp) {
+  const active = await activeTeam(t);
+  const { team, creator } = active;
+  const [removed, leaver, outsider, invitee] = await signUpPros(t, [
+    'masseur_kinesitherapeute',
+    'sage_femme',
+    'medecin',
+    'orthophoniste',
+  ]);
+  await inviteAndAccept(creator, team.id, removed!);
+  await inviteAndAccept(creator, team.id, leaver!);
+  expectStatus(
+    await creator.agent.post(`/api/teams/${team.id}/members/${removed!.id}/remove`),
+    200,
+  );
+  expect((await leaver!.agent.post(`/api/teams/${team.id}/leave`)).status).toBe(204);
+  const { invitation } = await invite(creator, team.id, { invitee: { rpps: invitee!.input.rpps } });
+  const ids = { invitation: invitation.id, member: active.nurse.id, doctor: creator.id };
+  return {
+    ...active,
+    removed: removed!,
+    leaver: leaver!,
+    outsider: outsider!,
+    invitee: invitee!,
+    ids,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Sockets
 

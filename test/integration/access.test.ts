@@ -12,9 +12,9 @@ import {
   expectStatus,
   getTeam,
   invite,
-  inviteAndAccept,
   signUpPros,
   teamGet,
+  teamWithFormerMembers,
   type Pro,
 } from '../teamFactories.js';
 
@@ -68,41 +68,9 @@ async function expectAllNotFound(who: string, calls: Call[], agent: Agent): Prom
   expect(answers).toEqual(calls.map(([name]) => ({ who, name, status: 404, code: 'not_found' })));
 }
 
-/**
- * An active team of five, then: one member removed, one who left, and an outsider. Also a
- * pending invitation, for the cancel route.
- */
-async function teamWithFormerMembers() {
-  const active = await activeTeam(t);
-  const { team, creator } = active;
-  const [removed, leaver, outsider, invitee] = await signUpPros(t, [
-    'masseur_kinesitherapeute',
-    'sage_femme',
-    'medecin',
-    'orthophoniste',
-  ]);
-  await inviteAndAccept(creator, team.id, removed!);
-  await inviteAndAccept(creator, team.id, leaver!);
-  expectStatus(
-    await creator.agent.post(`/api/teams/${team.id}/members/${removed!.id}/remove`),
-    200,
-  );
-  expect((await leaver!.agent.post(`/api/teams/${team.id}/leave`)).status).toBe(204);
-  const { invitation } = await invite(creator, team.id, { invitee: { rpps: invitee!.input.rpps } });
-  const ids = { invitation: invitation.id, member: active.nurse.id, doctor: creator.id };
-  return {
-    ...active,
-    removed: removed!,
-    leaver: leaver!,
-    outsider: outsider!,
-    invitee: invitee!,
-    ids,
-  };
-}
-
 describe('only current members see a team (CSP L.1110-4)', () => {
   it('answers 404 not_found to outsiders, removed members and leavers on every route', async () => {
-    const ctx = await teamWithFormerMembers();
+    const ctx = await teamWithFormerMembers(t);
     const before: TeamView = await getTeam(ctx.creator, ctx.team.id);
     const calls = teamRoutes(ctx.team.id, ctx.ids);
     const others: Array<[string, Pro]> = [
@@ -127,7 +95,7 @@ describe('only current members see a team (CSP L.1110-4)', () => {
   });
 
   it('answers the same 404 for a team that does not exist, even to a member of other teams', async () => {
-    const ctx = await teamWithFormerMembers();
+    const ctx = await teamWithFormerMembers(t);
     const missing = randomBytes(12).toString('hex');
     await expectAllNotFound(
       'member of another team',
@@ -137,7 +105,7 @@ describe('only current members see a team (CSP L.1110-4)', () => {
   });
 
   it('asks for a session first (401) on team routes', async () => {
-    const ctx = await teamWithFormerMembers();
+    const ctx = await teamWithFormerMembers(t);
     const anon = await new Agent(t.baseUrl).init();
     for (const [name, run] of teamRoutes(ctx.team.id, ctx.ids)) {
       const res = await run(anon);
@@ -146,7 +114,7 @@ describe('only current members see a team (CSP L.1110-4)', () => {
   });
 
   it('answers not_found to team:get over the socket for anyone but a current member', async () => {
-    const ctx = await teamWithFormerMembers();
+    const ctx = await teamWithFormerMembers(t);
     const missing = randomBytes(12).toString('hex');
     for (const pro of [ctx.outsider, ctx.removed, ctx.leaver, ctx.invitee]) {
       const client = await connect(pro);

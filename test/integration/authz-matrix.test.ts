@@ -15,8 +15,9 @@ import {
   connect,
   expectSilence,
   expectStatus,
-  inviteAndAccept,
+  signUpPro,
   signUpPros,
+  teamWithFormerMembers,
 } from '../teamFactories.js';
 
 /**
@@ -154,23 +155,11 @@ describe('authorisation matrix, from the router', () => {
   });
 
   it('team routes: 401 signed out; 404 to outsiders, removed members, leavers and gestionnaires, with nothing of the patient', async () => {
-    const { team, creator } = await activeTeam(t);
-    const [removed, leaver, outsider, manager] = await signUpPros(t, [
-      'masseur_kinesitherapeute',
-      'sage_femme',
-      'medecin',
-      'pharmacien',
-    ]);
-    await inviteAndAccept(creator, team.id, removed!);
-    await inviteAndAccept(creator, team.id, leaver!);
-    expectStatus(
-      await creator.agent.post(`/api/teams/${team.id}/members/${removed!.id}/remove`),
-      200,
-    );
-    expect((await leaver!.agent.post(`/api/teams/${team.id}/leave`)).status).toBe(204);
+    const { team, removed, leaver, outsider } = await teamWithFormerMembers(t);
+    const manager = await signUpPro(t, { profession: 'pharmacien' });
     await setRole(
       t.db.model<ProfessionalDoc>('Professional'),
-      manager!.input.email,
+      manager.input.email,
       'gestionnaire',
       true,
     );
@@ -181,10 +170,10 @@ describe('authorisation matrix, from the router', () => {
     const made = String(new Types.ObjectId());
     const personas: [string, Agent, number, string][] = [
       ['signed out', anonymous, 401, 'unauthenticated'],
-      ['outsider', outsider!.agent, 404, 'not_found'],
-      ['removed member', removed!.agent, 404, 'not_found'],
-      ['member who left', leaver!.agent, 404, 'not_found'],
-      ['gestionnaire', manager!.agent, 404, 'not_found'],
+      ['outsider', outsider.agent, 404, 'not_found'],
+      ['removed member', removed.agent, 404, 'not_found'],
+      ['member who left', leaver.agent, 404, 'not_found'],
+      ['gestionnaire', manager.agent, 404, 'not_found'],
       ['member of another team', other.creator.agent, 404, 'not_found'],
     ];
     const answers: unknown[] = [];
