@@ -73,7 +73,7 @@ export class StatementSigner {
       ? createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' })
       : generateKeyPairSync('ed25519').privateKey;
     const raw = rawPublicOf(createPublicKey(this.privateKey));
-    this.key = { keyId: keyIdOf(raw), alg: 'Ed25519', publicKey: raw.toString('base64url') };
+    this.key = publishedKeyOf(raw);
   }
 
   sign(content: string): SignedStatement {
@@ -150,13 +150,21 @@ export function verifySigned(signed: SignedStatement, keys: PublishedKey[]): Ver
   return good ? { ok: true, keyId: published.keyId } : { ok: false, reason: 'bad_signature' };
 }
 
+/** A raw public key as it is published: its id and its bytes in base64url. */
+const publishedKeyOf = (raw: Buffer): PublishedKey => ({
+  keyId: keyIdOf(raw),
+  alg: 'Ed25519',
+  publicKey: raw.toString('base64url'),
+});
+
+/** A public key given in base64 (a setting, the README), as published; undefined if not one. */
+export function publishedKeyFrom(encoded: string): PublishedKey | undefined {
+  const key = publicKeyFrom(encoded);
+  return key && publishedKeyOf(rawPublicOf(key));
+}
+
 /** The keys a deployment publishes: its signing key, then those it signed with before. */
 export function publishedKeys(signer: StatementSigner, previous: string[]): PublishedKey[] {
-  const earlier = previous.flatMap((encoded): PublishedKey[] => {
-    const key = publicKeyFrom(encoded);
-    if (!key) return [];
-    const raw = rawPublicOf(key);
-    return [{ keyId: keyIdOf(raw), alg: 'Ed25519', publicKey: raw.toString('base64url') }];
-  });
+  const earlier = previous.flatMap((encoded) => publishedKeyFrom(encoded) ?? []);
   return [signer.key, ...earlier.filter((k) => k.keyId !== signer.key.keyId)];
 }

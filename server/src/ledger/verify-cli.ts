@@ -5,13 +5,7 @@
 // Prints what the statement states, as signed; exits 0 when the signature holds, 1 when it
 // does not (a changed statement, or a key that is not the deployment's), 2 on a usage error.
 import { existsSync, readFileSync } from 'node:fs';
-import {
-  keyIdOf,
-  publicKeyFrom,
-  signedStatementOf,
-  verifySigned,
-  type PublishedKey,
-} from './signing.js';
+import { publishedKeyFrom, signedStatementOf, verifySigned, type PublishedKey } from './signing.js';
 import type { StatementContent } from './service.js';
 
 function keysFrom(arg: string): PublishedKey[] | undefined {
@@ -19,9 +13,8 @@ function keysFrom(arg: string): PublishedKey[] | undefined {
     const parsed = JSON.parse(readFileSync(arg, 'utf8')) as { keys?: PublishedKey[] };
     return Array.isArray(parsed.keys) ? parsed.keys : undefined;
   }
-  if (!publicKeyFrom(arg)) return undefined;
-  const raw = Buffer.from(arg, 'base64');
-  return [{ keyId: keyIdOf(raw), alg: 'Ed25519', publicKey: raw.toString('base64url') }];
+  const key = publishedKeyFrom(arg);
+  return key && [key];
 }
 
 function main(argv: string[]): number {
