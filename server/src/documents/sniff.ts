@@ -1,4 +1,3 @@
-import type * as FileType from 'file-type';
 import {
   DOCUMENT_LIMITS,
   EXTENSIONS,
@@ -52,7 +51,8 @@ export async function inspect(
     headBytes += next.value.length;
     if (headBytes > opts.maxBytes) throw tooLarge(opts.maxBytes);
   }
-  const { fileTypeFromBuffer, supportedExtensions } = await loadFileType();
+  // Loaded at the first upload, not at start (docs/notes.md, "Memory").
+  const { fileTypeFromBuffer, supportedExtensions } = await import('file-type');
   const type = headBytes > 0 ? await fileTypeFromBuffer(Buffer.concat(head)) : undefined;
   const mime = type?.mime as DocumentMime | undefined;
   if (!mime || !opts.allowed.includes(mime)) {
@@ -103,13 +103,6 @@ export function extensionOf(fileName: string): string | undefined {
  */
 function isKnownExtension(ext: string, supported: ReadonlySet<string>): boolean {
   return supported.has(ext) || COMMON.has(ext);
-}
-
-let fileType: Promise<typeof FileType> | undefined;
-/** file-type is loaded at the first upload, not at start (docs/notes.md, "Memory"). */
-function loadFileType(): Promise<typeof FileType> {
-  fileType ??= import('file-type');
-  return fileType;
 }
 const COMMON = new Set(['jpg', 'jpeg', 'jfif', 'heic', 'heif', 'html', 'htm', 'svg', 'txt', 'js']);
 

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Types, type Connection } from 'mongoose';
+// openid-client is loaded at the first Pro Santé Connect sign-in, not at start (each use
+// imports it: Node keeps the module once loaded).
 import type * as Oidc from 'openid-client';
 import type { AuthModels, ProfessionalDoc } from '../auth/model.js';
 import type { AuthService, AuthSession } from '../auth/service.js';
@@ -44,7 +46,7 @@ export class ProSanteConnect {
   constructor(private readonly deps: PscDeps) {}
 
   private async server(): Promise<Oidc.ServerMetadata> {
-    const oidc = await loadOidc();
+    const oidc = await import('openid-client');
     this.discovered ??= oidc
       .discovery(
         new URL(this.deps.settings.issuer),
@@ -68,7 +70,7 @@ export class ProSanteConnect {
    * every other rule of the app reads (tests move it to see an expired token refused).
    */
   private async configuration(): Promise<Oidc.Configuration> {
-    const oidc = await loadOidc();
+    const oidc = await import('openid-client');
     const skew = Math.round((this.deps.now().getTime() - Date.now()) / 1000);
     const { clientId, clientSecret } = this.deps.settings;
     const config = new oidc.Configuration(
@@ -87,7 +89,7 @@ export class ProSanteConnect {
     invitation: string | null,
   ): Promise<{ url: string; browserKey: string }> {
     const config = await this.configuration();
-    const oidc = await loadOidc();
+    const oidc = await import('openid-client');
     const codeVerifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
@@ -133,7 +135,7 @@ export class ProSanteConnect {
     let subject: string;
     try {
       const config = await this.configuration();
-      const oidc = await loadOidc();
+      const oidc = await import('openid-client');
       const tokens = await oidc.authorizationCodeGrant(config, currentUrl, {
         pkceCodeVerifier: login.codeVerifier,
         expectedState: login.state,
@@ -285,11 +287,4 @@ function toIdentity(login: PscLoginDoc): PscIdentity {
     lastName: i.lastName!,
     email: i.email || null,
   };
-}
-
-let oidcModule: Promise<typeof Oidc> | undefined;
-/** openid-client is loaded at the first Pro Santé Connect sign-in, not at start. */
-function loadOidc(): Promise<typeof Oidc> {
-  oidcModule ??= import('openid-client');
-  return oidcModule;
 }

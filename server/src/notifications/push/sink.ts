@@ -1,5 +1,4 @@
 import { Types, type Model } from 'mongoose';
-import type WebPush from 'web-push';
 import type { NotificationView } from '../../../../shared/src/notifications.js';
 import {
   messagePushPayload,
@@ -132,7 +131,8 @@ export class PushSink implements NotificationSink {
     // web-push encrypts (RFC 8291, aes128gcm) and signs (VAPID, RFC 8292); the request goes
     // through fetch, which bounds the wait and also reaches a local push service in tests
     // (web-push's own sender speaks https only).
-    const webpush = await loadWebPush();
+    // Loaded at the first push sent, not at start (docs/notes.md, "Memory").
+    const { default: webpush } = await import('web-push');
     const request = webpush.generateRequestDetails(
       { endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } },
       body,
@@ -159,11 +159,4 @@ export class PushSink implements NotificationSink {
       this.deps.logger.warn({ kind, status }, 'push refused by the push service');
     }
   }
-}
-
-let webPush: Promise<typeof WebPush> | undefined;
-/** web-push is loaded at the first push sent, not at start (docs/notes.md, "Memory"). */
-function loadWebPush(): Promise<typeof WebPush> {
-  webPush ??= import('web-push').then((m) => m.default);
-  return webPush;
 }
